@@ -1,0 +1,4 @@
+namespace SkRerank.Onnx;
+
+/// <summary>Marks the SkRerank.Onnx assembly.</summary>
+public static class OnnxAssemblyMarker;

@@ -1,0 +1,46 @@
+namespace SkRerank.Reranking;
+
+/// <summary>
+/// Scores documents by their relevance to a query, reading query and document together, and returns the best ones.
+/// Provider-neutral, shaped like Together's and Cohere's <c>/rerank</c> APIs (neither Semantic Kernel nor
+/// Microsoft.Extensions.AI has a reranking abstraction).
+/// </summary>
+public interface IReranker
+{
+    /// <summary>Describes the reranker (provider and model), for logs and results.</summary>
+    RerankerMetadata Metadata { get; }
+
+    /// <summary>
+    /// Reranks <paramref name="documents"/> for <paramref name="query"/>.
+    /// </summary>
+    /// <param name="query">The search query; must not be empty.</param>
+    /// <param name="documents">The candidate documents, as text.</param>
+    /// <param name="options">How many results to return and other per-call settings; <see langword="null"/> returns all.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Results ordered by descending <see cref="RerankResult.RelevanceScore"/>, each with the index of its document in <paramref name="documents"/>.</returns>
+    Task<IReadOnlyList<RerankResult>> RerankAsync(
+        string query,
+        IReadOnlyList<string> documents,
+        RerankOptions? options = null,
+        CancellationToken cancellationToken = default);
+}
+
+/// <summary>One reranked document.</summary>
+/// <param name="Index">Index of the document in the list passed to <see cref="IReranker.RerankAsync"/>.</param>
+/// <param name="RelevanceScore">The reranker's score; higher is more relevant. Scales differ between rerankers.</param>
+public readonly record struct RerankResult(int Index, double RelevanceScore);
+
+/// <summary>Per-call reranking settings.</summary>
+public sealed class RerankOptions
+{
+    /// <summary>How many results to return; <see langword="null"/> returns every document. Must be between 1 and the document count.</summary>
+    public int? TopN { get; set; }
+
+    /// <summary>Overrides the reranker's configured model for this call, where the reranker supports several.</summary>
+    public string? ModelId { get; set; }
+}
+
+/// <summary>Describes a reranker.</summary>
+/// <param name="ProviderName">Who runs it, e.g. "together", "onnx", "local".</param>
+/// <param name="ModelId">The model, e.g. "Salesforce/Llama-Rank-V1".</param>
+public sealed record RerankerMetadata(string ProviderName, string? ModelId);
