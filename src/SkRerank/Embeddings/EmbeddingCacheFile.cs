@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SkRerank.Embeddings;
+
+/// <summary>
+/// The on-disk format of the embedding cache: a header naming the model and dimensions, then one entry per
+/// embedded text (a 128-bit hash of input type and text, then the vector), then a SHA-256 of everything before it.
+/// The checksum and header checks mean a truncated, corrupted or foreign file is detected and rebuilt, never used.
+/// </summary>
+internal static class EmbeddingCacheFile
+{
+    private static ReadOnlySpan<byte> Magic => "SKRVEC01"u8;
+    private const int FormatVersion = 1;
+    private const int ChecksumLength = 32;
+
+    internal sealed record Contents(string ModelKey, int Dimensions, Dictionary<UInt128, float[]> Entries);
+
+    /// <summary>Reads a cache file; throws <see cref="InvalidDataException"/> with the reason when it cannot be trusted.</summary>
+    public static Contents Read(string path, string expectedModelKey)
+    {
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length < Magic.Length + ChecksumLength || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw new InvalidDataException("not an SkRerank embedding cache file");
+
+        var body = bytes.AsSpan(0, bytes.Length - ChecksumLength);
+        if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength)))
+            throw new InvalidDataException("checksum mismatch (truncated or corrupted)");
+
+        using var reader = new BinaryReader(new MemoryStream(bytes, Magic.Length, body.Length - Magic.Length), Encoding.UTF8);
+        var version = reader.ReadInt32();
+        if (version != FormatVersion) throw new InvalidDataException($"format version {version} is not {FormatVersion}");
+        var modelKey = reader.ReadString();
+        if (modelKey != expectedModelKey) throw new InvalidDataException($"it belongs to model '{modelKey}', not '{expectedModelKey}'");
+        var dimensions = reader.ReadInt32();
+        var count = reader.ReadInt32();
+        if (dimensions <= 0 || count < 0 || (long)count * (16 + 4L * dimensions) != reader.BaseStream.Length - reader.BaseStream.Position)
+            throw new InvalidDataException("entry count does not match the file size");
+
+        var entries = new Dictionary<UInt128, float[]>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var lower = reader.ReadUInt64();
+            var upper = reader.ReadUInt64();
+            var vector = new float[dimensions];
+            for (var d = 0; d < dimensions; d++)
+            {
+                vector[d] = reader.ReadSingle();
+                if (!float.IsFinite(vector[d])) throw new InvalidDataException($"entry {i} holds a non-finite value");
+            }
+            entries[new UInt128(upper, lower)] = vector;
+        }
+        return new Contents(modelKey, dimensions, entries);
+    }
+
+    /// <summary>Writes the cache atomically (temp file, then rename), so a crash never leaves half a file behind.</summary>
+    public static void Write(string path, string modelKey, int dimensions, IReadOnlyCollection<KeyValuePair<UInt128, float[]>> entries)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        using var buffer = new MemoryStream(64 + entries.Count * (16 + 4 * dimensions) + ChecksumLength);
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(FormatVersion);
+            writer.Write(modelKey);
+            writer.Write(dimensions);
+            writer.Write(entries.Count);
+            foreach (var (key, vector) in entries)
+            {
+                writer.Write((ulong)key);
+                writer.Write((ulong)(key >> 64));
+                foreach (var value in vector) writer.Write(value);
+            }
+        }
+        var checksum = SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        buffer.Write(checksum);
+
+        var temp = path + "." + Environment.ProcessId + ".tmp";
+        File.WriteAllBytes(temp, buffer.ToArray());
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>The entry key of a text: the first 128 bits of SHA-256 over input type and text.</summary>
+    public static UInt128 KeyOf(EmbeddingInputType inputType, string text)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes((inputType == EmbeddingInputType.Query ? "q\n" : "d\n") + text), hash);
+        return new UInt128(BitConverter.ToUInt64(hash[8..16]), BitConverter.ToUInt64(hash[..8]));
+    }
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace SkRerank.Evaluation;
+
+/// <summary>A retrieval pipeline under evaluation: returns document ids in rank order (at least 25) with stage timings.</summary>
+public interface IEvaluatedPipeline
+{
+    /// <summary>The pipeline's name in tables and JSON.</summary>
+    string Name { get; }
+
+    /// <summary>Ranks documents for a query.</summary>
+    Task<PipelineRun> RunAsync(string query, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One query's ranking and per-stage timings (stage name → milliseconds).</summary>
+public sealed record PipelineRun(IReadOnlyList<int> Ranking, IReadOnlyDictionary<string, double> StageMs);
+
+/// <summary>Mean metrics of a pipeline over a query set.</summary>
+public sealed record MetricSummary(double NdcgAt5, double NdcgAt10, double MrrAt10, double RecallAt25);
+
+/// <summary>A pipeline's evaluation: mean metrics, mean stage latency, and each query's ranking.</summary>
+public sealed record PipelineEvaluation(
+    string Name,
+    MetricSummary Metrics,
+    IReadOnlyDictionary<string, double> MeanStageMs,
+    IReadOnlyDictionary<string, IReadOnlyList<int>> Runs,
+    IReadOnlyDictionary<string, MetricSummary> PerQuery);
+
+/// <summary>Runs judged queries through pipelines and computes nDCG@5, nDCG@10, MRR@10 and Recall@25.</summary>
+public static class EvaluationRunner
+{
+    /// <summary>Evaluates <paramref name="pipeline"/> on <paramref name="queries"/>.</summary>
+    public static async Task<PipelineEvaluation> EvaluateAsync(
+        IEvaluatedPipeline pipeline, IReadOnlyList<JudgedQuery> queries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(queries);
+        var runs = new Dictionary<string, IReadOnlyList<int>>();
+        var perQuery = new Dictionary<string, MetricSummary>();
+        var stageTotals = new Dictionary<string, double>();
+        foreach (var q in queries)
+        {
+            var run = await pipeline.RunAsync(q.Query, cancellationToken).ConfigureAwait(false);
+            runs[q.Id] = run.Ranking;
+            perQuery[q.Id] = Score(run.Ranking, q.Judgments);
+            foreach (var (stage, ms) in run.StageMs) stageTotals[stage] = stageTotals.GetValueOrDefault(stage) + ms;
+        }
+        var n = Math.Max(queries.Count, 1);
+        var mean = new MetricSummary(
+            perQuery.Values.Sum(m => m.NdcgAt5) / n,
+            perQuery.Values.Sum(m => m.NdcgAt10) / n,
+            perQuery.Values.Sum(m => m.MrrAt10) / n,
+            perQuery.Values.Sum(m => m.RecallAt25) / n);
+        return new PipelineEvaluation(pipeline.Name, mean, stageTotals.ToDictionary(kv => kv.Key, kv => kv.Value / n), runs, perQuery);
+    }
+
+    /// <summary>All four metrics for one ranking.</summary>
+    public static MetricSummary Score(IReadOnlyList<int> ranking, IReadOnlyDictionary<int, int> judgments) => new(
+        RankingMetrics.NdcgAt(ranking, judgments, 5),
+        RankingMetrics.NdcgAt(ranking, judgments, 10),
+        RankingMetrics.MrrAt(ranking, judgments, 10),
+        RankingMetrics.RecallAt(ranking, judgments, 25));
+}

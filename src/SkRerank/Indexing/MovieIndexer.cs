@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.VectorData;
+using SkRerank.Embeddings;
+using SkRerank.Movies;
+
+namespace SkRerank.Indexing;
+
+/// <summary>
+/// Embeds movies and upserts them into a vector store collection. Explicit and idempotent: indexing the same movies
+/// again replaces them, and with a <see cref="DiskCachingEmbeddingGenerator"/> in the chain only new or changed texts
+/// are embedded.
+/// </summary>
+public sealed class MovieIndexer
+{
+    private readonly VectorStoreCollection<int, Movie> _collection;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
+    private readonly MovieCatalog _catalog;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates an indexer.</summary>
+    public MovieIndexer(
+        VectorStoreCollection<int, Movie> collection,
+        IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
+        MovieCatalog catalog,
+        ILogger<MovieIndexer>? logger = null)
+    {
+        _collection = collection ?? throw new ArgumentNullException(nameof(collection));
+        _embeddingGenerator = embeddingGenerator ?? throw new ArgumentNullException(nameof(embeddingGenerator));
+        _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>How many texts are embedded per call (and per progress report).</summary>
+    public int ChunkSize { get; init; } = 64;
+
+    /// <summary>
+    /// Embeds <paramref name="movies"/> and upserts them. Embeddings are computed before anything is written, so a
+    /// failure leaves the collection as it was.
+    /// </summary>
+    public async Task<IndexReport> IndexAsync(
+        IReadOnlyList<Movie> movies,
+        IProgress<IndexProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(movies);
+        var clock = Stopwatch.StartNew();
+        var cache = _embeddingGenerator.GetService<DiskCachingEmbeddingGenerator>();
+        var missesBefore = cache?.Misses ?? 0;
+
+        var texts = movies.Select(m => m.ToEmbeddingText()).ToArray();
+        var vectors = new ReadOnlyMemory<float>[movies.Count];
+        var options = new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Document);
+        progress?.Report(new IndexProgress(0, movies.Count));
+        for (var start = 0; start < texts.Length; start += ChunkSize)
+        {
+            var count = Math.Min(ChunkSize, texts.Length - start);
+            var embeddings = await _embeddingGenerator.GenerateAsync(new ArraySegment<string>(texts, start, count), options, cancellationToken)
+                .ConfigureAwait(false);
+            if (embeddings.Count != count)
+                throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} vectors for {count} movies.");
+            for (var i = 0; i < count; i++) vectors[start + i] = embeddings[i].Vector;
+            progress?.Report(new IndexProgress(start + count, movies.Count));
+        }
+
+        var dimensions = vectors.Length > 0 ? vectors[0].Length : 0;
+        if (vectors.Any(v => v.Length != dimensions))
+            throw new InvalidOperationException("The embedding generator returned vectors of different lengths.");
+
+        await _collection.EnsureCollectionExistsAsync(cancellationToken).ConfigureAwait(false);
+        var records = movies.Select((m, i) => new Movie
+        {
+            Id = m.Id,
+            Title = m.Title,
+            Overview = m.Overview,
+            Director = m.Director,
+            Genres = [.. m.Genres],
+            Tagline = m.Tagline,
+            Embedding = vectors[i],
+        }).ToList();
+        await _collection.UpsertAsync(records, cancellationToken).ConfigureAwait(false);
+        _catalog.Set(movies);
+
+        if (cache is not null) await cache.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var embedded = cache is null ? movies.Count : (int)(cache.Misses - missesBefore);
+        var report = new IndexReport(movies.Count, embedded, movies.Count - embedded, dimensions, clock.Elapsed);
+        _logger.LogInformation("Indexed {Count} movies ({Embedded} embedded, {Cached} from cache, {Dimensions}-d) in {Elapsed:F1} s",
+            report.Count, report.Embedded, report.FromCache, report.Dimensions, report.Elapsed.TotalSeconds);
+        return report;
+    }
+}
+
+/// <summary>Indexing progress.</summary>
+/// <param name="Done">Movies embedded so far.</param>
+/// <param name="Total">Movies to embed.</param>
+public readonly record struct IndexProgress(int Done, int Total);
+
+/// <summary>What an indexing run did.</summary>
+/// <param name="Count">Movies indexed.</param>
+/// <param name="Embedded">Movies whose text went to the embedding model.</param>
+/// <param name="FromCache">Movies whose vector came from the cache.</param>
+/// <param name="Dimensions">Vector length.</param>
+/// <param name="Elapsed">Wall-clock time.</param>
+public sealed record IndexReport(int Count, int Embedded, int FromCache, int Dimensions, TimeSpan Elapsed);

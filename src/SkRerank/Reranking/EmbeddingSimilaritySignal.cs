@@ -1,0 +1,43 @@
+using Microsoft.Extensions.AI;
+using System.Numerics.Tensors;
+using SkRerank.Embeddings;
+
+namespace SkRerank.Reranking;
+
+/// <summary>
+/// Cosine similarity between the query and each document under an embedding model. With a second model (one the
+/// first stage did not use) it adds independent evidence. Wrap the generator in a caching decorator so that the
+/// documents' vectors are computed once.
+/// </summary>
+public sealed class EmbeddingSimilaritySignal(IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator, string? name = null)
+    : IRelevanceSignal
+{
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _generator =
+        embeddingGenerator ?? throw new ArgumentNullException(nameof(embeddingGenerator));
+
+    /// <inheritdoc />
+    public string Name { get; } = name ?? (embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "embedding") + "-cosine";
+
+    /// <inheritdoc />
+    public async Task<double[]> ScoreAsync(string query, IReadOnlyList<string> documents, CancellationToken cancellationToken = default)
+    {
+        var queryVector = (await _generator.GenerateAsync([query], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
+            .ConfigureAwait(false))[0].Vector;
+        var documentVectors = await _generator.GenerateAsync(documents, new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Document), cancellationToken)
+            .ConfigureAwait(false);
+        var scores = new double[documents.Count];
+        for (var i = 0; i < scores.Length; i++)
+            scores[i] = TensorPrimitives.CosineSimilarity(queryVector.Span, documentVectors[i].Vector.Span);
+        return scores;
+    }
+
+    /// <inheritdoc />
+    public async Task WarmUpAsync(IReadOnlyList<string> documents, CancellationToken cancellationToken = default)
+    {
+        const int chunk = 64;
+        var options = new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Document);
+        for (var start = 0; start < documents.Count; start += chunk)
+            await _generator.GenerateAsync(documents.Skip(start).Take(chunk), options, cancellationToken).ConfigureAwait(false);
+        if (_generator.GetService<DiskCachingEmbeddingGenerator>() is { } cache) await cache.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,20 @@
+namespace SkRerank.Reranking;
+
+/// <summary>
+/// One kind of evidence that a document answers a query (a second embedding model, a lexical match, …), scored
+/// for a whole candidate list at once. <see cref="SignalFusionReranker"/> fuses several.
+/// </summary>
+public interface IRelevanceSignal
+{
+    /// <summary>A short name for logs and evaluation tables, e.g. "minilm-cosine" or "bm25".</summary>
+    string Name { get; }
+
+    /// <summary>Scores each document; higher is more relevant. Scales need not match other signals'.</summary>
+    Task<double[]> ScoreAsync(string query, IReadOnlyList<string> documents, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Precomputes what the signal needs for these documents (e.g. their embeddings), so later queries only pay for
+    /// the query. Called by indexing; optional.
+    /// </summary>
+    Task WarmUpAsync(IReadOnlyList<string> documents, CancellationToken cancellationToken = default) => Task.CompletedTask;
+}

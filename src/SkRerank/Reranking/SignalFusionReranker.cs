@@ -1,0 +1,53 @@
+namespace SkRerank.Reranking;
+
+/// <summary>
+/// The offline reranker: scores the candidates with several relevance signals and fuses them by a weighted sum of
+/// per-query z-scores (each signal standardised over the candidate list, so scales don't matter). It is not a
+/// cross-encoder: it never reads query and document together in one model. It gives the second stage more evidence
+/// than the first stage had, with no model download.
+/// </summary>
+public sealed class SignalFusionReranker : IReranker
+{
+    private readonly IReadOnlyList<(IRelevanceSignal Signal, double Weight)> _signals;
+
+    /// <summary>Creates the reranker from weighted signals.</summary>
+    public SignalFusionReranker(IEnumerable<(IRelevanceSignal Signal, double Weight)> signals, string modelId = "signal-fusion")
+    {
+        _signals = signals?.ToList() ?? throw new ArgumentNullException(nameof(signals));
+        if (_signals.Count == 0) throw new ArgumentException("At least one signal is needed.", nameof(signals));
+        Metadata = new RerankerMetadata("local", modelId + "(" + string.Join("+", _signals.Select(s => $"{s.Weight:0.##}*{s.Signal.Name}")) + ")");
+    }
+
+    /// <inheritdoc />
+    public RerankerMetadata Metadata { get; }
+
+    /// <summary>The signals and their weights.</summary>
+    public IReadOnlyList<(IRelevanceSignal Signal, double Weight)> Signals => _signals;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RerankResult>> RerankAsync(
+        string query, IReadOnlyList<string> documents, RerankOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        RerankArguments.Validate(query, documents, options);
+        if (documents.Count == 0) return [];
+
+        var perSignal = await Task.WhenAll(_signals.Select(s => s.Signal.ScoreAsync(query, documents, cancellationToken))).ConfigureAwait(false);
+        var fused = new double[documents.Count];
+        for (var s = 0; s < perSignal.Length; s++)
+        {
+            var scores = perSignal[s];
+            if (scores.Length != documents.Count)
+                throw new InvalidOperationException($"Signal '{_signals[s].Signal.Name}' returned {scores.Length} scores for {documents.Count} documents.");
+            var mean = scores.Average();
+            var std = Math.Sqrt(scores.Sum(x => (x - mean) * (x - mean)) / scores.Length);
+            for (var i = 0; i < fused.Length; i++)
+                fused[i] += _signals[s].Weight * (std > 1e-12 ? (scores[i] - mean) / std : 0);
+        }
+
+        return RerankArguments.TopResults(fused, options?.TopN);
+    }
+
+    /// <summary>Precomputes every signal's per-document state (e.g. embeddings) for these documents.</summary>
+    public Task WarmUpAsync(IReadOnlyList<string> documents, CancellationToken cancellationToken = default) =>
+        Task.WhenAll(_signals.Select(s => s.Signal.WarmUpAsync(documents, cancellationToken)));
+}

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+using SkRerank.Movies;
+
+namespace SkRerank.Search;
+
+/// <summary>Settings of the two-stage movie search.</summary>
+public sealed class MovieSearchOptions
+{
+    /// <summary>Largest <c>top_n</c> a caller may ask for.</summary>
+    public const int MaxTopN = 20;
+
+    /// <summary>How many candidates the first stage retrieves for the reranker (the cookbook uses 25).</summary>
+    [Range(1, 500)]
+    public int Candidates { get; set; } = 25;
+
+    /// <summary>How many results are returned after reranking (the cookbook uses 5).</summary>
+    [Range(1, MaxTopN)]
+    public int TopN { get; set; } = 5;
+
+    /// <summary>Reranked results scoring below this are dropped; <see langword="null"/> keeps all. Scales differ per reranker.</summary>
+    public double? MinRelevanceScore { get; set; }
+
+    /// <summary>Which movie fields the reranker reads. The cookbook sent titles only, which hides why a film matches.</summary>
+    public MovieTextFields RerankFields { get; set; } = MovieTextFields.Default;
+
+    /// <summary>
+    /// When the reranker fails, return the first-stage order marked <c>reranked: false</c> (and log a warning) instead
+    /// of failing the search.
+    /// </summary>
+    public bool FailOpen { get; set; } = true;
+
+    /// <summary>How the first stage retrieves candidates.</summary>
+    public FirstStageMode FirstStage { get; set; } = FirstStageMode.Hybrid;
+}
+
+/// <summary>How the first stage retrieves candidates.</summary>
+public enum FirstStageMode
+{
+    /// <summary>Dense vector search only (the cookbook's first stage).</summary>
+    Vector,
+    /// <summary>
+    /// Dense search fused with keyword (BM25) search through <see cref="Microsoft.Extensions.VectorData.IKeywordHybridSearchable{TRecord}"/>
+    /// when the collection supports it; dense search otherwise.
+    /// </summary>
+    Hybrid,
+}

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Linq.Expressions;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.VectorData;
+using SkRerank.Embeddings;
+using SkRerank.Movies;
+using SkRerank.Reranking;
+
+namespace SkRerank.Search;
+
+/// <summary>
+/// Two-stage retrieval: the first stage finds candidates in a vector store collection (dense, or hybrid where the
+/// collection supports keyword search), the second reranks them with an <see cref="IReranker"/> that reads query and
+/// document together. Depends only on the Microsoft.Extensions.VectorData abstractions, so any SK connector works.
+/// </summary>
+public sealed class MovieSearchService
+{
+    private readonly VectorStoreCollection<int, Movie> _collection;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
+    private readonly IReranker? _reranker;
+    private readonly MovieCatalog _catalog;
+    private readonly MovieSearchOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="collection">The indexed movies.</param>
+    /// <param name="embeddingGenerator">Embeds queries (called with <see cref="EmbeddingInputType.Query"/>); must be the model the collection was indexed with.</param>
+    /// <param name="reranker">The second stage; <see langword="null"/> returns first-stage results.</param>
+    /// <param name="catalog">Resolves filter values case-insensitively; may be empty.</param>
+    /// <param name="options">Search settings.</param>
+    /// <param name="logger">Receives a warning when the reranker fails.</param>
+    public MovieSearchService(
+        VectorStoreCollection<int, Movie> collection,
+        IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
+        IReranker? reranker,
+        MovieCatalog catalog,
+        IOptions<MovieSearchOptions> options,
+        ILogger<MovieSearchService>? logger = null)
+    {
+        _collection = collection ?? throw new ArgumentNullException(nameof(collection));
+        _embeddingGenerator = embeddingGenerator ?? throw new ArgumentNullException(nameof(embeddingGenerator));
+        _reranker = reranker;
+        _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The settings in use.</summary>
+    public MovieSearchOptions Options => _options;
+
+    /// <summary>The reranker, if any.</summary>
+    public IReranker? Reranker => _reranker;
+
+    /// <summary>Runs both stages.</summary>
+    /// <exception cref="ArgumentException">The query is empty, or top_n / candidates / genre is out of range; the message says which.</exception>
+    public async Task<MovieSearchResponse> SearchAsync(MovieSearchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.Query))
+            throw new ArgumentException("The search query is empty; describe the movie you are looking for.", nameof(request));
+        var query = request.Query.Trim();
+        var topN = request.TopN ?? _options.TopN;
+        if (topN is < 1 or > MovieSearchOptions.MaxTopN)
+            throw new ArgumentOutOfRangeException(nameof(request), topN, $"top_n must be between 1 and {MovieSearchOptions.MaxTopN}, but was {topN}.");
+        var candidateCount = Math.Max(request.Candidates ?? _options.Candidates, topN);
+        if (candidateCount > 500)
+            throw new ArgumentOutOfRangeException(nameof(request), candidateCount, $"candidates must be at most 500, but was {candidateCount}.");
+        var filter = BuildFilter(request.Genre, request.Director);
+
+        var clock = Stopwatch.StartNew();
+        var embeddings = await _embeddingGenerator
+            .GenerateAsync([query], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
+            .ConfigureAwait(false);
+        var queryVector = embeddings[0].Vector;
+        var embedMs = clock.Elapsed.TotalMilliseconds;
+
+        clock.Restart();
+        var candidates = await RetrieveAsync(query, queryVector, candidateCount, filter, cancellationToken).ConfigureAwait(false);
+        var searchMs = clock.Elapsed.TotalMilliseconds;
+
+        clock.Restart();
+        IReadOnlyList<SearchResult> results;
+        var reranked = false;
+        string? rerankError = null;
+        if (_reranker is null || request.SkipReranking || candidates.Count == 0)
+        {
+            results = FirstStageResults(candidates, topN);
+        }
+        else
+        {
+            try
+            {
+                results = await RerankAsync(query, candidates, topN, cancellationToken).ConfigureAwait(false);
+                reranked = true;
+            }
+            catch (Exception ex) when (_options.FailOpen && ex is not OperationCanceledException)
+            {
+                rerankError = ex.Message;
+                _logger.LogWarning(ex, "Reranker {Provider}/{Model} failed; returning first-stage order (reranked: false). {Reason}",
+                    _reranker.Metadata.ProviderName, _reranker.Metadata.ModelId, ex.Message);
+                results = FirstStageResults(candidates, topN);
+            }
+        }
+        var rerankMs = clock.Elapsed.TotalMilliseconds;
+
+        return new MovieSearchResponse
+        {
+            Query = query,
+            Candidates = candidates,
+            Results = results,
+            Reranked = reranked,
+            RerankError = rerankError,
+            Reranker = reranked ? _reranker?.Metadata : null,
+            Timings = new SearchTimings(embedMs, searchMs, rerankMs),
+        };
+    }
+
+    private async Task<IReadOnlyList<SearchCandidate>> RetrieveAsync(
+        string query, ReadOnlyMemory<float> queryVector, int top, Expression<Func<Movie, bool>>? filter, CancellationToken cancellationToken)
+    {
+        IAsyncEnumerable<VectorSearchResult<Movie>> hits;
+        if (_options.FirstStage == FirstStageMode.Hybrid
+            && _collection.GetService(typeof(IKeywordHybridSearchable<Movie>)) is IKeywordHybridSearchable<Movie> hybrid)
+        {
+            var keywords = query.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            hits = hybrid.HybridSearchAsync(queryVector, keywords, top, new HybridSearchOptions<Movie> { Filter = filter }, cancellationToken);
+        }
+        else
+        {
+            hits = _collection.SearchAsync(queryVector, top, new VectorSearchOptions<Movie> { Filter = filter }, cancellationToken);
+        }
+
+        var candidates = new List<SearchCandidate>(top);
+        await foreach (var hit in hits.ConfigureAwait(false))
+            candidates.Add(new SearchCandidate(hit.Record, hit.Score ?? 0, candidates.Count + 1));
+        return candidates;
+    }
+
+    private async Task<IReadOnlyList<SearchResult>> RerankAsync(
+        string query, IReadOnlyList<SearchCandidate> candidates, int topN, CancellationToken cancellationToken)
+    {
+        var documents = candidates.Select(c => MovieText.Compose(c.Movie, _options.RerankFields)).ToList();
+        var ranked = await _reranker!.RerankAsync(query, documents, new RerankOptions { TopN = Math.Min(topN, documents.Count) }, cancellationToken)
+            .ConfigureAwait(false);
+
+        var results = new List<SearchResult>(ranked.Count);
+        foreach (var item in ranked.OrderByDescending(r => r.RelevanceScore))
+        {
+            if ((uint)item.Index >= (uint)candidates.Count)
+                throw new InvalidOperationException($"The reranker returned index {item.Index} for {candidates.Count} documents.");
+            if (_options.MinRelevanceScore is { } min && item.RelevanceScore < min) continue;
+            var candidate = candidates[item.Index];
+            results.Add(new SearchResult(candidate.Movie, item.RelevanceScore, candidate.VectorScore, results.Count + 1, candidate.Rank));
+            if (results.Count == topN) break;
+        }
+        return results;
+    }
+
+    private static IReadOnlyList<SearchResult> FirstStageResults(IReadOnlyList<SearchCandidate> candidates, int topN) =>
+        candidates.Take(topN).Select(c => new SearchResult(c.Movie, c.VectorScore, c.VectorScore, c.Rank, c.Rank)).ToList();
+
+    private Expression<Func<Movie, bool>>? BuildFilter(string? genre, string? director)
+    {
+        string? canonicalGenre = null;
+        if (!string.IsNullOrWhiteSpace(genre))
+        {
+            canonicalGenre = MovieGenres.Canonicalize(genre)
+                ?? throw new ArgumentException($"Unknown genre '{genre.Trim()}'. Known genres: {string.Join(", ", MovieGenres.Known)}.", nameof(genre));
+        }
+        var canonicalDirector = string.IsNullOrWhiteSpace(director) ? null : _catalog.CanonicalDirector(director);
+
+        // Plain equality and List.Contains: the filter forms every VectorData connector translates.
+        return (canonicalGenre, canonicalDirector) switch
+        {
+            (null, null) => null,
+            ({ } g, null) => m => m.Genres.Contains(g),
+            (null, { } d) => m => m.Director == d,
+            ({ } g, { } d) => m => m.Genres.Contains(g) && m.Director == d,
+        };
+    }
+}
