@@ -1,1 +1,8 @@
-return 0;
+using System.CommandLine;
+using SkRerank.Cli;
+using SkRerank.Cli.Commands;
+
+var root = new RootCommand("skrerank: two-stage movie search (vector search, then a reranker) for Semantic Kernel agents.");
+CliOptions.AddTo(root);
+root.Subcommands.Add(SearchCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using SkRerank.Cli.Composition;
+
+namespace SkRerank.Cli;
+
+/// <summary>Options every searching command shares (search, eval, chat, mcp, bench).</summary>
+internal static class CliOptions
+{
+    public static readonly Option<string?> Dataset = new("--dataset")
+    {
+        Description = "Path to movies.json (default: datasets/movies.json, then ../shared/datasets/movies.json, then download).",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> CacheDir = new("--cache-dir")
+    {
+        Description = "Folder for the embedding cache (default: $SKRERANK_CACHE_DIR, else the user cache folder).",
+        Recursive = true,
+    };
+
+    public static readonly Option<string> Provider = new("--provider")
+    {
+        Description = "Provider for both stages: local (offline ONNX models) or together (Together AI; needs TOGETHER_API_KEY).",
+        DefaultValueFactory = _ => "local",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Embeddings = new("--embeddings")
+    {
+        Description = "First-stage embeddings: arctic (default offline), minilm, or together.",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Reranker = new("--reranker")
+    {
+        Description = "Second stage: local (offline signal fusion), together (Llama-Rank), cross-encoder (ONNX; --rerank-model DIR or HF id), or none.",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> EmbeddingModel = new("--embedding-model")
+    {
+        Description = "Together embedding model (default BAAI/bge-base-en-v1.5).",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> RerankModel = new("--rerank-model")
+    {
+        Description = "Rerank model: a Together model (default Salesforce/Llama-Rank-V1) or, for cross-encoder, a folder or Hugging Face id.",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> FirstStage = new("--first-stage")
+    {
+        Description = "First stage: hybrid (dense + BM25, default) or vector (dense only, like the cookbook).",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Log details to stderr.",
+        Recursive = true,
+    };
+
+    public static void AddTo(Command command)
+    {
+        command.Options.Add(Dataset);
+        command.Options.Add(CacheDir);
+        command.Options.Add(Provider);
+        command.Options.Add(Embeddings);
+        command.Options.Add(Reranker);
+        command.Options.Add(EmbeddingModel);
+        command.Options.Add(RerankModel);
+        command.Options.Add(FirstStage);
+        command.Options.Add(Verbose);
+    }
+
+    public static PipelineSettings ReadSettings(ParseResult result)
+    {
+        var provider = (result.GetValue(Provider) ?? "local").Trim().ToLowerInvariant();
+        if (provider is not ("local" or "together"))
+            throw new CliException($"Unknown --provider '{provider}'; use local or together.");
+        return new PipelineSettings
+        {
+            Provider = provider,
+            Embeddings = result.GetValue(Embeddings),
+            Reranker = result.GetValue(Reranker),
+            EmbeddingModel = result.GetValue(EmbeddingModel),
+            RerankModel = result.GetValue(RerankModel),
+            Dataset = result.GetValue(Dataset),
+            CacheDir = result.GetValue(CacheDir),
+            FirstStage = result.GetValue(FirstStage),
+            Verbose = result.GetValue(Verbose),
+        };
+    }
+}

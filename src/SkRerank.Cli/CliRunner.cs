@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SkRerank.Cli.Composition;
+using SkRerank.Movies;
+
+namespace SkRerank.Cli;
+
+/// <summary>What a command needs from its host: output streams and logging.</summary>
+internal sealed record CliContext(TextWriter Output, TextWriter Error, ILoggerFactory LoggerFactory);
+
+/// <summary>
+/// Runs a command body and turns the errors users cause (bad files, bad arguments, missing keys, service errors) into
+/// one line on stderr and exit code 1; anything unexpected also gets one line, with the stack trace only under --verbose.
+/// </summary>
+internal static class CliRunner
+{
+    public static async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken, Func<CliContext, CancellationToken, Task<int>> body)
+    {
+        var verbose = result.GetValue(CliOptions.Verbose);
+        var error = Console.Error;
+        using var loggerFactory = LoggerFactory.Create(builder => builder
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning));
+        try
+        {
+            return await body(new CliContext(Console.Out, error, loggerFactory), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            error.WriteLine("Cancelled.");
+            return 130;
+        }
+        catch (Exception ex) when (IsUserFacing(ex))
+        {
+            error.WriteLine($"error: {ex.Message}");
+            if (verbose) error.WriteLine(ex);
+            return 1;
+        }
+        catch (Exception ex)
+        {
+            error.WriteLine($"error: {ex.GetType().Name}: {ex.Message} (run with --verbose for details)");
+            if (verbose) error.WriteLine(ex);
+            return 2;
+        }
+    }
+
+    private static bool IsUserFacing(Exception ex) => ex is CliException or MovieDatasetException or ArgumentException
+        or OptionsValidationException or FileNotFoundException or FormatException or HttpRequestException
+        || ex.GetType().Namespace?.StartsWith("SkRerank", StringComparison.Ordinal) == true;
+}

@@ -1,0 +1,32 @@
+namespace SkRerank.Cli.Composition;
+
+/// <summary>What the user chose on the command line for building a search pipeline.</summary>
+internal sealed record PipelineSettings
+{
+    /// <summary>"local" or "together": the default for both stages.</summary>
+    public string Provider { get; init; } = "local";
+    /// <summary>arctic | minilm | together; null follows <see cref="Provider"/>.</summary>
+    public string? Embeddings { get; init; }
+    /// <summary>local | together | none | cross-encoder | chat; null follows <see cref="Provider"/>.</summary>
+    public string? Reranker { get; init; }
+    /// <summary>Overrides the Together embedding model.</summary>
+    public string? EmbeddingModel { get; init; }
+    /// <summary>Overrides the rerank model (Together model id, or a cross-encoder folder / Hugging Face id).</summary>
+    public string? RerankModel { get; init; }
+    /// <summary>--dataset PATH.</summary>
+    public string? Dataset { get; init; }
+    /// <summary>--cache-dir DIR.</summary>
+    public string? CacheDir { get; init; }
+    /// <summary>--first-stage vector|hybrid.</summary>
+    public string? FirstStage { get; init; }
+    /// <summary>--verbose: log to stderr at Debug level.</summary>
+    public bool Verbose { get; init; }
+    /// <summary>Show an indexing progress bar on stderr.</summary>
+    public bool ShowProgress { get; init; } = true;
+
+    /// <summary>The embedding choice after applying the provider default.</summary>
+    public string EffectiveEmbeddings => (Embeddings ?? (Provider == "together" ? "together" : "arctic")).ToLowerInvariant();
+
+    /// <summary>The reranker choice after applying the provider default.</summary>
+    public string EffectiveReranker => (Reranker ?? (Provider == "together" ? "together" : "local")).ToLowerInvariant();
+}

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.VectorData;
+using SkRerank.Embeddings;
+using SkRerank.Indexing;
+using SkRerank.Movies;
+using SkRerank.Reranking;
+using SkRerank.Search;
+using SkRerank.VectorStore;
+
+namespace SkRerank.Cli.Composition;
+
+/// <summary>
+/// The CLI's composition root: dataset, embedding generator (with the disk cache), in-memory collection, reranker and
+/// search service, built from <see cref="PipelineSettings"/> and indexed before first use.
+/// </summary>
+internal sealed class SearchPipeline : IAsyncDisposable
+{
+    private readonly List<IDisposable> _owned = [];
+
+    private SearchPipeline(ILoggerFactory loggerFactory) => LoggerFactory = loggerFactory;
+
+    public ILoggerFactory LoggerFactory { get; }
+    public required IReadOnlyList<Movie> Movies { get; init; }
+    public required string DatasetPath { get; init; }
+    public required IEmbeddingGenerator<string, Embedding<float>> EmbeddingGenerator { get; init; }
+    public required VectorStoreCollection<int, Movie> Collection { get; init; }
+    public required MovieCatalog Catalog { get; init; }
+    public required MovieSearchService Search { get; init; }
+    public required IndexReport IndexReport { get; init; }
+    public required string FirstStageName { get; init; }
+    public IReranker? Reranker => Search.Reranker;
+
+    /// <summary>Builds and indexes a pipeline.</summary>
+    public static async Task<SearchPipeline> BuildAsync(
+        PipelineSettings settings, ILoggerFactory loggerFactory, TextWriter progressWriter, CancellationToken cancellationToken,
+        Action<MovieSearchOptions>? configureSearch = null)
+    {
+        var logger = loggerFactory.CreateLogger("SkRerank.Cli");
+        var locator = new MovieDatasetLocator(logger: logger);
+        var datasetPath = await locator.LocateAsync(settings.Dataset, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (locator.Downloaded) progressWriter.WriteLine($"Downloaded the cookbook's movies.json to {datasetPath}");
+        var movies = await MovieDataset.LoadAsync(datasetPath, cancellationToken).ConfigureAwait(false);
+
+        var cacheDirectory = CacheDirectory.Resolve(settings.CacheDir);
+        var components = new ComponentFactory(settings, loggerFactory, cacheDirectory);
+        var owned = new List<IDisposable>();
+
+        var embedder = components.CreateEmbeddingGenerator(settings.EffectiveEmbeddings, owned);
+        var cached = new DiskCachingEmbeddingGenerator(embedder, Path.Combine(cacheDirectory, "embeddings"),
+            loggerFactory.CreateLogger<DiskCachingEmbeddingGenerator>());
+        owned.Add(cached);
+
+        var dimensions = cached.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
+        var collection = new InMemoryVectorStoreCollection<int, Movie>("movies", new InMemoryCollectionOptions
+        {
+            Definition = dimensions is { } d ? MovieCollectionDefinition.Create(d, new QueryEmbeddingGenerator(cached)) : null,
+            EmbeddingGenerator = new QueryEmbeddingGenerator(cached),
+        });
+        owned.Add(collection);
+
+        var catalog = new MovieCatalog();
+        var indexer = new MovieIndexer(collection, cached, catalog, loggerFactory.CreateLogger<MovieIndexer>());
+        var progress = settings.ShowProgress ? new Output.ProgressBar($"Embedding {movies.Count} movies ({embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId})", progressWriter) : null;
+        var report = await indexer.IndexAsync(movies, cached.Count >= movies.Count ? null : progress, cancellationToken).ConfigureAwait(false);
+
+        var reranker = await components.CreateRerankerAsync(settings.EffectiveReranker, embedder, movies, owned, cancellationToken).ConfigureAwait(false);
+
+        var options = new MovieSearchOptions();
+        if (settings.FirstStage is { } firstStage)
+            options.FirstStage = Enum.TryParse<FirstStageMode>(firstStage, ignoreCase: true, out var mode)
+                ? mode
+                : throw new CliException($"Unknown --first-stage '{firstStage}'; use vector or hybrid.");
+        configureSearch?.Invoke(options);
+        var search = new MovieSearchService(collection, cached, reranker, catalog, Options.Create(options),
+            loggerFactory.CreateLogger<MovieSearchService>());
+
+        var pipeline = new SearchPipeline(loggerFactory)
+        {
+            Movies = movies,
+            DatasetPath = datasetPath,
+            EmbeddingGenerator = cached,
+            Collection = collection,
+            Catalog = catalog,
+            Search = search,
+            IndexReport = report,
+            FirstStageName = (options.FirstStage == FirstStageMode.Hybrid ? "hybrid BM25 + " : "vector search, ")
+                             + (embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? settings.EffectiveEmbeddings),
+        };
+        pipeline._owned.AddRange(owned);
+        return pipeline;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--) _owned[i].Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
