@@ -1,0 +1,225 @@
+using System.Numerics.Tensors;
+using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntime;
+using SkRerank.Embeddings;
+using SkRerank.Onnx.Runtime;
+
+namespace SkRerank.Onnx.Embeddings;
+
+/// <summary>
+/// Embeds text offline with a BERT-family ONNX model (<see cref="OnnxEmbeddingModel"/>) on ONNX Runtime. Inputs are
+/// sorted by token length and run in batches padded only to their own longest text; results come back in input order,
+/// L2-normalised. <see cref="EmbeddingInputType.Query"/> inputs (see <see cref="EmbeddingInputTypeExtensions.GetInputType"/>)
+/// get the model's query prefix. Thread-safe: one session serves concurrent calls.
+/// </summary>
+/// <remarks>
+/// The work runs on the calling thread, with ONNX Runtime's own threads parallelising each batch; wrap the call in
+/// <see cref="Task.Run(Action)"/> to keep a UI thread free.
+/// </remarks>
+public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+{
+    private static readonly string[] TokenOutputNames = ["last_hidden_state", "token_embeddings"];
+    private static readonly string[] SentenceOutputNames = ["sentence_embedding", "sentence_embeddings", "embeddings"];
+
+    private readonly BertSession _session;
+    private readonly BertEncoder _encoder;
+    private readonly int _maxTokens;
+    private readonly int _batchSize;
+    private int _disposed;
+
+    /// <summary>Loads <paramref name="model"/> into a new inference session.</summary>
+    /// <param name="model">The model, e.g. <see cref="OnnxEmbeddingModel.ArcticEmbedXs"/>.</param>
+    /// <param name="options">Batching, truncation and threading; defaults when <see langword="null"/>.</param>
+    public OnnxEmbeddingGenerator(OnnxEmbeddingModel model, OnnxEmbeddingGeneratorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        options ??= new OnnxEmbeddingGeneratorOptions();
+        options.Validate();
+        Model = model;
+        _maxTokens = options.MaxTokens;
+        _batchSize = options.BatchSize;
+
+        using (var vocabulary = model.OpenVocabulary())
+        {
+            _encoder = new BertEncoder(WordPieceVocabulary.FromVocabTxt(vocabulary, model.LowerCase));
+        }
+
+        using var sessionOptions = OnnxSessionOptions.Create(options.IntraOpNumThreads, options.ConfigureSessionOptions);
+        _session = BertSession.Create(model.OpenSession, sessionOptions, SelectOutput);
+        try
+        {
+            var declared = _session.OutputDimensions[^1];
+            Dimensions = declared > 0 ? declared : Embed([_encoder.Single("", _maxTokens)], CancellationToken.None)[0].Length;
+        }
+        catch
+        {
+            _session.Dispose();
+            throw;
+        }
+
+        Metadata = new EmbeddingGeneratorMetadata("onnx", providerUri: null, model.ModelId, Dimensions);
+    }
+
+    /// <summary>The model this generator runs.</summary>
+    public OnnxEmbeddingModel Model { get; }
+
+    /// <summary>Length of the vectors produced.</summary>
+    public int Dimensions { get; }
+
+    /// <summary>Provider "onnx", the model id and <see cref="Dimensions"/>.</summary>
+    public EmbeddingGeneratorMetadata Metadata { get; }
+
+    /// <summary>
+    /// The number of tokens the model reads for <paramref name="text"/>: prefix and special tokens included, capped at
+    /// <see cref="OnnxEmbeddingGeneratorOptions.MaxTokens"/>. For throughput figures.
+    /// </summary>
+    public int CountTokens(string text, EmbeddingInputType inputType = EmbeddingInputType.Document)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Encode(text, PrefixFor(inputType)).Ids.Length;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="NotSupportedException"><see cref="EmbeddingGenerationOptions.Dimensions"/> asks for another size.</exception>
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values,
+        EmbeddingGenerationOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (options?.Dimensions is { } dimensions && dimensions != Dimensions)
+        {
+            throw new NotSupportedException($"{Model.ModelId} produces {Dimensions}-d vectors, not {dimensions}-d.");
+        }
+
+        var texts = values as IReadOnlyList<string> ?? values.ToList();
+        var prefix = PrefixFor(options.GetInputType());
+        var sequences = new EncodedSequence[texts.Count];
+        long tokenCount = 0;
+        for (var i = 0; i < sequences.Length; i++)
+        {
+            var text = texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(values));
+            sequences[i] = Encode(text, prefix);
+            tokenCount += sequences[i].Ids.Length;
+        }
+
+        var vectors = Embed(sequences, cancellationToken);
+        var createdAt = DateTimeOffset.UtcNow;
+        var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Length)
+        {
+            Usage = new UsageDetails { InputTokenCount = tokenCount, TotalTokenCount = tokenCount },
+        };
+        foreach (var vector in vectors)
+        {
+            result.Add(new Embedding<float>(vector) { ModelId = Model.ModelId, CreatedAt = createdAt });
+        }
+
+        return Task.FromResult(result);
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null) return null;
+        if (serviceType == typeof(EmbeddingGeneratorMetadata)) return Metadata;
+        return serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    /// <summary>Releases the inference session.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _session.Dispose();
+    }
+
+    private string PrefixFor(EmbeddingInputType inputType) =>
+        inputType == EmbeddingInputType.Query ? Model.QueryPrefix : Model.DocumentPrefix;
+
+    private EncodedSequence Encode(string text, string prefix) =>
+        _encoder.Single(prefix.Length == 0 ? text : prefix + text, _maxTokens);
+
+    private float[][] Embed(EncodedSequence[] sequences, CancellationToken cancellationToken)
+    {
+        var vectors = new float[sequences.Length][];
+        if (sequences.Length == 0) return vectors;
+
+        var order = LengthOrder.LongestFirst(sequences);
+        using var batch = new PaddedBatch();
+        var rows = new List<EncodedSequence>(_batchSize);
+        for (var start = 0; start < order.Length; start += _batchSize)
+        {
+            rows.Clear();
+            var count = Math.Min(_batchSize, order.Length - start);
+            for (var k = 0; k < count; k++) rows.Add(sequences[order[start + k]]);
+            batch.Fill(rows, _encoder.PadId);
+
+            using var outputs = _session.Run(batch, cancellationToken);
+            var output = outputs[0];
+            var shape = output.GetTensorTypeAndShape().Shape;
+            var data = output.GetTensorDataAsSpan<float>();
+            for (var k = 0; k < count; k++) vectors[order[start + k]] = Pool(data, shape, k, batch);
+        }
+
+        return vectors;
+    }
+
+    private float[] Pool(ReadOnlySpan<float> data, long[] shape, int row, PaddedBatch batch)
+    {
+        float[] vector;
+        if (shape.Length == 2)
+        {
+            // The graph pools already (sentence_embedding output).
+            var width = (int)shape[1];
+            vector = data.Slice(row * width, width).ToArray();
+        }
+        else
+        {
+            var length = (int)shape[1];
+            var width = (int)shape[2];
+            var tokens = data.Slice(row * length * width, length * width);
+            if (Model.Pooling == EmbeddingPooling.Cls)
+            {
+                vector = tokens[..width].ToArray();
+            }
+            else
+            {
+                vector = new float[width];
+                var mask = batch.AttentionMask.Slice(row * batch.SequenceLength, batch.SequenceLength);
+                var counted = 0;
+                for (var t = 0; t < length; t++)
+                {
+                    if (mask[t] == 0) continue;
+                    TensorPrimitives.Add(vector, tokens.Slice(t * width, width), vector);
+                    counted++;
+                }
+
+                if (counted > 0) TensorPrimitives.Divide(vector, counted, vector);
+            }
+        }
+
+        var norm = TensorPrimitives.Norm<float>(vector);
+        if (norm > 0) TensorPrimitives.Divide(vector, norm, vector);
+        return vector;
+    }
+
+    private static string SelectOutput(IReadOnlyDictionary<string, NodeMetadata> outputs)
+    {
+        // Per-token states come first: BERT exports often also carry a tanh "pooler" output that is not a sentence embedding.
+        foreach (var name in TokenOutputNames)
+        {
+            if (outputs.TryGetValue(name, out var meta) && meta.Dimensions.Length == 3) return name;
+        }
+
+        foreach (var name in SentenceOutputNames)
+        {
+            if (outputs.TryGetValue(name, out var meta) && meta.Dimensions.Length == 2) return name;
+        }
+
+        var rank3 = outputs.Where(o => o.Value.Dimensions.Length == 3).Select(o => o.Key).ToList();
+        if (rank3.Count == 1) return rank3[0];
+        throw new NotSupportedException(
+            "Cannot tell which output of the ONNX model holds the embeddings; expected last_hidden_state, token_embeddings "
+            + $"or sentence_embedding (it has: {string.Join(", ", outputs.Select(o => $"{o.Key}[{string.Join(",", o.Value.Dimensions)}]"))}).");
+    }
+}

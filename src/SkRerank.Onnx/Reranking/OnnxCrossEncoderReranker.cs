@@ -1,0 +1,281 @@
+using Microsoft.ML.OnnxRuntime;
+using SkRerank.Onnx.Runtime;
+using SkRerank.Reranking;
+
+namespace SkRerank.Onnx.Reranking;
+
+/// <summary>
+/// Reranks with a BERT-family cross-encoder in ONNX form (e.g. cross-encoder/ms-marco-MiniLM-L-6-v2): each document is
+/// read together with the query as <c>[CLS] query [SEP] document [SEP]</c> and scored by the model's logit. Pairs are
+/// sorted by length and batched with dynamic padding. Thread-safe.
+/// </summary>
+/// <remarks>
+/// Tokenization is WordPiece (<c>vocab.txt</c>, or a <c>tokenizer.json</c> whose model is WordPiece); SentencePiece
+/// cross-encoders such as bge-reranker-base (XLM-RoBERTa) are not supported. The work runs on the calling thread.
+/// </remarks>
+public sealed class OnnxCrossEncoderReranker : IReranker, IDisposable
+{
+    private const string HuggingFaceBaseUrl = "https://huggingface.co";
+
+    private readonly BertSession _session;
+    private readonly BertEncoder _encoder;
+    private readonly OnnxCrossEncoderRerankerOptions _options;
+    private int _disposed;
+
+    /// <summary>Loads a cross-encoder from its files.</summary>
+    /// <param name="modelPath">The ONNX graph, taking <c>input_ids</c> (and <c>attention_mask</c>, <c>token_type_ids</c> if it has them) and giving logits.</param>
+    /// <param name="vocabularyPath"><c>vocab.txt</c>, or a <c>tokenizer.json</c> with a WordPiece model.</param>
+    /// <param name="options">Truncation, batching and scoring; defaults when <see langword="null"/>.</param>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="NotSupportedException">The graph's inputs or outputs, or the tokenizer, are not BERT-like.</exception>
+    public OnnxCrossEncoderReranker(string modelPath, string vocabularyPath, OnnxCrossEncoderRerankerOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(vocabularyPath);
+        options ??= new OnnxCrossEncoderRerankerOptions();
+        options.Validate();
+        if (!File.Exists(modelPath)) throw new FileNotFoundException($"ONNX model not found: {modelPath}", modelPath);
+        if (!File.Exists(vocabularyPath)) throw new FileNotFoundException($"Vocabulary not found: {vocabularyPath}", vocabularyPath);
+
+        _options = options;
+        _encoder = new BertEncoder(WordPieceVocabulary.FromFile(vocabularyPath, options.LowerCase));
+        using var sessionOptions = OnnxSessionOptions.Create(options.IntraOpNumThreads, options.ConfigureSessionOptions);
+        _session = BertSession.Create(o => new InferenceSession(modelPath, o), sessionOptions, SelectOutput);
+        Metadata = new RerankerMetadata("onnx", options.ModelId ?? DefaultModelId(modelPath));
+    }
+
+    /// <summary>Provider "onnx" and the model id.</summary>
+    public RerankerMetadata Metadata { get; }
+
+    /// <summary>
+    /// Loads a cross-encoder from a folder holding <c>model.onnx</c> (or <c>onnx/model.onnx</c>, the Hugging Face layout)
+    /// and <c>vocab.txt</c> or <c>tokenizer.json</c>.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">A file is missing; the message lists what to put where.</exception>
+    public static OnnxCrossEncoderReranker FromDirectory(string directory, OnnxCrossEncoderRerankerOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var model = FirstExisting(directory, "model.onnx", Path.Combine("onnx", "model.onnx"));
+        var vocabulary = FirstExisting(directory, "vocab.txt", "tokenizer.json", Path.Combine("onnx", "vocab.txt"), Path.Combine("onnx", "tokenizer.json"));
+        if (model is null || vocabulary is null)
+        {
+            var missing = new List<string>(2);
+            if (model is null) missing.Add("model.onnx (or onnx/model.onnx)");
+            if (vocabulary is null) missing.Add("vocab.txt or tokenizer.json");
+            throw new FileNotFoundException(
+                $"The cross-encoder folder {Path.GetFullPath(directory)} lacks {string.Join(" and ", missing)}.",
+                model is null ? Path.Combine(directory, "model.onnx") : Path.Combine(directory, "vocab.txt"));
+        }
+
+        return new OnnxCrossEncoderReranker(model, vocabulary, options);
+    }
+
+    /// <summary>
+    /// Loads a cross-encoder published on Hugging Face with an ONNX export (e.g. "cross-encoder/ms-marco-MiniLM-L-6-v2"),
+    /// downloading <c>onnx/model.onnx</c> and <c>vocab.txt</c> (or <c>tokenizer.json</c>) once into
+    /// <paramref name="cacheDirectory"/>; later calls load the cached files without the network.
+    /// </summary>
+    /// <param name="modelId">The repository id, "owner/name".</param>
+    /// <param name="cacheDirectory">Root of the cache; the model goes to a subfolder named after the id.</param>
+    /// <param name="httpClient">Client for the download; a new one when <see langword="null"/>.</param>
+    /// <param name="options">Reranker settings.</param>
+    /// <param name="cancellationToken">Cancels the download.</param>
+    /// <exception cref="InvalidOperationException">A file could not be downloaded; the message says where to put it by hand.</exception>
+    public static async Task<OnnxCrossEncoderReranker> FromHuggingFaceAsync(
+        string modelId,
+        string cacheDirectory,
+        HttpClient? httpClient = null,
+        OnnxCrossEncoderRerankerOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(cacheDirectory);
+        var parts = modelId.Split('/');
+        if (parts.Length != 2 || parts.Any(p => p.Length == 0 || p == "." || p == ".." || p.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0))
+        {
+            throw new ArgumentException($"'{modelId}' is not a Hugging Face model id of the form owner/name.", nameof(modelId));
+        }
+
+        var folder = Path.Combine(cacheDirectory, parts[0] + "--" + parts[1]);
+        Directory.CreateDirectory(folder);
+        var ownsClient = httpClient is null;
+        httpClient ??= new HttpClient();
+        try
+        {
+            var modelPath = Path.Combine(folder, "model.onnx");
+            if (!File.Exists(modelPath))
+            {
+                await DownloadAsync(httpClient, modelId, "onnx/model.onnx", modelPath, folder, optional: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!File.Exists(Path.Combine(folder, "vocab.txt")) && !File.Exists(Path.Combine(folder, "tokenizer.json")))
+            {
+                // Some repositories ship only tokenizer.json; a 404 on vocab.txt sends us there.
+                var found = await DownloadAsync(httpClient, modelId, "vocab.txt", Path.Combine(folder, "vocab.txt"), folder, optional: true, cancellationToken).ConfigureAwait(false);
+                if (!found)
+                {
+                    await DownloadAsync(httpClient, modelId, "tokenizer.json", Path.Combine(folder, "tokenizer.json"), folder, optional: false, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            if (ownsClient) httpClient.Dispose();
+        }
+
+        options = Copy(options ?? new OnnxCrossEncoderRerankerOptions());
+        options.ModelId ??= modelId;
+        return FromDirectory(folder, options);
+    }
+
+    /// <inheritdoc />
+    /// <remarks><see cref="RerankOptions.ModelId"/> is ignored: this reranker runs one model.</remarks>
+    public Task<IReadOnlyList<RerankResult>> RerankAsync(
+        string query,
+        IReadOnlyList<string> documents,
+        RerankOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(query);
+        ArgumentNullException.ThrowIfNull(documents);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var topN = options?.TopN ?? documents.Count;
+        if (options?.TopN is { } requested && (requested < 1 || requested > documents.Count))
+        {
+            throw new ArgumentOutOfRangeException(
+                "top_n", requested, $"top_n must be between 1 and the number of documents ({documents.Count}).");
+        }
+
+        if (documents.Count == 0) return Task.FromResult<IReadOnlyList<RerankResult>>([]);
+
+        var queryPieces = _encoder.Pieces(query, _options.EffectiveMaxQueryTokens);
+        var documentBudget = _options.MaxTokens - 3 - queryPieces.Length;
+        var pairs = new EncodedSequence[documents.Count];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            var document = documents[i] ?? throw new ArgumentException($"Document {i} is null.", nameof(documents));
+            pairs[i] = _encoder.Pair(queryPieces, _encoder.Pieces(document, documentBudget));
+        }
+
+        var scores = Score(pairs, cancellationToken);
+        var ranked = new RerankResult[scores.Length];
+        for (var i = 0; i < ranked.Length; i++) ranked[i] = new RerankResult(i, scores[i]);
+        // Ties keep document order, so results are deterministic.
+        Array.Sort(ranked, static (a, b) =>
+        {
+            var byScore = b.RelevanceScore.CompareTo(a.RelevanceScore);
+            return byScore != 0 ? byScore : a.Index.CompareTo(b.Index);
+        });
+        return Task.FromResult<IReadOnlyList<RerankResult>>(ranked.AsSpan(0, topN).ToArray());
+    }
+
+    /// <summary>Releases the inference session.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _session.Dispose();
+    }
+
+    private double[] Score(EncodedSequence[] pairs, CancellationToken cancellationToken)
+    {
+        var scores = new double[pairs.Length];
+        var order = LengthOrder.LongestFirst(pairs);
+        using var batch = new PaddedBatch();
+        var rows = new List<EncodedSequence>(_options.BatchSize);
+        for (var start = 0; start < order.Length; start += _options.BatchSize)
+        {
+            rows.Clear();
+            var count = Math.Min(_options.BatchSize, order.Length - start);
+            for (var k = 0; k < count; k++) rows.Add(pairs[order[start + k]]);
+            batch.Fill(rows, _encoder.PadId);
+
+            using var outputs = _session.Run(batch, cancellationToken);
+            var shape = outputs[0].GetTensorTypeAndShape().Shape;
+            var logits = outputs[0].GetTensorDataAsSpan<float>();
+            var width = shape.Length == 1 ? 1 : (int)shape[^1];
+            for (var k = 0; k < count; k++)
+            {
+                scores[order[start + k]] = width switch
+                {
+                    1 => Activate(logits[k]),
+                    // softmax(l)[1] of two classes is the sigmoid of their difference.
+                    2 => Sigmoid((double)logits[2 * k + 1] - logits[2 * k]),
+                    _ => throw new NotSupportedException($"The model gives {width} logits per pair; expected 1, or 2 classes."),
+                };
+            }
+        }
+
+        return scores;
+    }
+
+    private double Activate(float logit) =>
+        _options.ScoreActivation == CrossEncoderScoreActivation.Sigmoid ? Sigmoid(logit) : logit;
+
+    private static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
+
+    private static string SelectOutput(IReadOnlyDictionary<string, NodeMetadata> outputs)
+    {
+        if (outputs.ContainsKey("logits")) return "logits";
+        if (outputs.Count == 1) return outputs.Keys.First();
+        throw new NotSupportedException(
+            $"Cannot tell which output of the ONNX model holds the logits (it has: {string.Join(", ", outputs.Keys)}); name it 'logits'.");
+    }
+
+    private static string DefaultModelId(string modelPath)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? "";
+        // In the Hugging Face layout the graph sits in <model>/onnx/.
+        if (Path.GetFileName(folder) == "onnx") folder = Path.GetDirectoryName(folder) ?? folder;
+        var name = Path.GetFileName(folder);
+        return name.Length > 0 ? name : Path.GetFileNameWithoutExtension(modelPath);
+    }
+
+    private static string? FirstExisting(string directory, params string[] candidates) =>
+        candidates.Select(c => Path.Combine(directory, c)).FirstOrDefault(File.Exists);
+
+    private static OnnxCrossEncoderRerankerOptions Copy(OnnxCrossEncoderRerankerOptions options) => new()
+    {
+        ModelId = options.ModelId,
+        MaxTokens = options.MaxTokens,
+        MaxQueryTokens = options.MaxQueryTokens,
+        BatchSize = options.BatchSize,
+        ScoreActivation = options.ScoreActivation,
+        LowerCase = options.LowerCase,
+        IntraOpNumThreads = options.IntraOpNumThreads,
+        ConfigureSessionOptions = options.ConfigureSessionOptions,
+    };
+
+    private static async Task<bool> DownloadAsync(
+        HttpClient httpClient,
+        string modelId,
+        string file,
+        string destination,
+        string folder,
+        bool optional,
+        CancellationToken cancellationToken)
+    {
+        var url = $"{HuggingFaceBaseUrl}/{modelId}/resolve/main/{file}";
+        var partial = destination + ".partial";
+        try
+        {
+            using var response = await httpClient.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (optional && response.StatusCode == System.Net.HttpStatusCode.NotFound) return false;
+            response.EnsureSuccessStatusCode();
+            await using (var target = File.Create(partial))
+            {
+                await response.Content.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Only a complete file gets the real name, so an interrupted download is retried rather than loaded.
+            File.Move(partial, destination, overwrite: true);
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            File.Delete(partial);
+            throw new InvalidOperationException(
+                $"Could not download {url} from Hugging Face: {e.Message.TrimEnd('.')}; put model.onnx and vocab.txt "
+                + $"(or tokenizer.json) in {Path.GetFullPath(folder)} to use the model offline.",
+                e);
+        }
+    }
+}
