@@ -5,4 +5,5 @@ using SkRerank.Cli.Commands;
 var root = new RootCommand("skrerank: two-stage movie search (vector search, then a reranker) for Semantic Kernel agents.");
 CliOptions.AddTo(root);
 root.Subcommands.Add(SearchCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
 return await root.Parse(args).InvokeAsync();

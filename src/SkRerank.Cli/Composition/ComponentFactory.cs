@@ -9,7 +9,7 @@ using SkRerank.Search;
 namespace SkRerank.Cli.Composition;
 
 /// <summary>Creates the embedding generator and reranker a user picked by name on the command line.</summary>
-internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory loggerFactory, string cacheDirectory)
+internal sealed class ComponentFactory(ILoggerFactory loggerFactory, string cacheDirectory)
 {
     public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together"];
     public static readonly string[] RerankerChoices = ["local", "together", "none", "cross-encoder"];
@@ -58,7 +58,7 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
         var cachedMiniLm = new DiskCachingEmbeddingGenerator(miniLm, Path.Combine(cacheDirectory, "embeddings"),
             loggerFactory.CreateLogger<DiskCachingEmbeddingGenerator>());
         owned.Add(cachedMiniLm);
-        return LocalRerankerRecipe.Create(cachedMiniLm);
+        return SkRerank.Onnx.Reranking.LocalFusionReranker.Create(cachedMiniLm);
     }
 
     private IEmbeddingGenerator<string, Embedding<float>> CreateTogetherEmbeddingGenerator() =>

@@ -44,7 +44,7 @@ internal sealed class SearchPipeline : IAsyncDisposable
         var movies = await MovieDataset.LoadAsync(datasetPath, cancellationToken).ConfigureAwait(false);
 
         var cacheDirectory = CacheDirectory.Resolve(settings.CacheDir);
-        var components = new ComponentFactory(settings, loggerFactory, cacheDirectory);
+        var components = new ComponentFactory(loggerFactory, cacheDirectory);
         var owned = new List<IDisposable>();
 
         var embedder = components.CreateEmbeddingGenerator(settings.EffectiveEmbeddings, owned);

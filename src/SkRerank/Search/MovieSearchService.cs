@@ -48,6 +48,9 @@ public sealed class MovieSearchService
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
+    /// <summary>The largest candidate pool (and top_n) a search may ask for.</summary>
+    public const int MaxCandidates = 500;
+
     /// <summary>The settings in use.</summary>
     public MovieSearchOptions Options => _options;
 
@@ -63,11 +66,12 @@ public sealed class MovieSearchService
             throw new ArgumentException("The search query is empty; describe the movie you are looking for.", nameof(request));
         var query = request.Query.Trim();
         var topN = request.TopN ?? _options.TopN;
-        if (topN is < 1 or > MovieSearchOptions.MaxTopN)
-            throw new ArgumentOutOfRangeException(nameof(request), topN, $"top_n must be between 1 and {MovieSearchOptions.MaxTopN}, but was {topN}.");
+        // Agents are held to MaxTopN by the plugin; library callers (evaluation) may rank the whole candidate pool.
+        if (topN is < 1 or > MaxCandidates)
+            throw new ArgumentOutOfRangeException(nameof(request), topN, $"top_n must be between 1 and {MaxCandidates}, but was {topN}.");
         var candidateCount = Math.Max(request.Candidates ?? _options.Candidates, topN);
-        if (candidateCount > 500)
-            throw new ArgumentOutOfRangeException(nameof(request), candidateCount, $"candidates must be at most 500, but was {candidateCount}.");
+        if (candidateCount > MaxCandidates)
+            throw new ArgumentOutOfRangeException(nameof(request), candidateCount, $"candidates must be at most {MaxCandidates}, but was {candidateCount}.");
         var filter = BuildFilter(request.Genre, request.Director);
 
         var clock = Stopwatch.StartNew();

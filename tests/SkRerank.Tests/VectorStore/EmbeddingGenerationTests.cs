@@ -113,7 +113,7 @@ public class EmbeddingGenerationTests
     public async Task Query_embedding_generators_from_the_project_plug_in_through_the_definition()
     {
         var inner = new HashedBagOfWordsEmbeddingGenerator(Dimensions);
-        var collection = await CollectionAsync(new InMemoryVectorStore(), new Embeddings.QueryEmbeddingGenerator(inner));
+        var collection = await CollectionAsync(new InMemoryVectorStore(), new global::SkRerank.Embeddings.QueryEmbeddingGenerator(inner));
 
         var top = await collection.SearchAsync("bank robbery", 1).SingleAsync();
 
