@@ -239,3 +239,4 @@ public sealed class TogetherEmbeddingGenerator : IEmbeddingGenerator<string, Emb
     {
     }
 }
+#pragma warning restore CS0618, SKEXP0001

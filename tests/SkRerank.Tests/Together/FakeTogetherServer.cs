@@ -30,6 +30,8 @@ public sealed partial class FakeTogetherServer : IAsyncDisposable
     private readonly ConcurrentQueue<FakeFault> _faults = new();
     private readonly ConcurrentQueue<FakeRequest> _requests = new();
     private readonly object _faultLock = new();
+    // Each text's vector, pre-encoded as JSON, so the fake's own CPU time does not swamp benchmark measurements.
+    private readonly ConcurrentDictionary<(string Text, int Dimensions), byte[]> _encodedVectors = new();
     private int _inFlight;
     private int _peakConcurrency;
 
@@ -309,7 +311,7 @@ public sealed partial class FakeTogetherServer : IAsyncDisposable
         }
     }
 
-    private (int Status, JsonNode Body) Embeddings(JsonObject json, FakeFault? fault)
+    private (int Status, object Body) Embeddings(JsonObject json, FakeFault? fault)
     {
         var model = json["model"]?.GetValue<string>();
         if (string.IsNullOrEmpty(model)) return Error(400, "Field 'model' is required.", "model");
@@ -330,14 +332,14 @@ public sealed partial class FakeTogetherServer : IAsyncDisposable
         if (inputs.Count == 0) return Error(400, "Field 'input' must not be empty.", "input");
         if (inputs.Any(i => i is null)) return Error(400, "Every item of 'input' must be a string.", "input");
 
-        var items = inputs.Select((text, index) => (Index: index, Vector: Embed(text!, dimensions))).ToList();
+        var items = inputs.Select((text, index) => (Index: index, Vector: EncodedVector(text!, dimensions))).ToList();
         switch (fault?.Kind)
         {
             case FakeFaultKind.WrongCount:
                 items.RemoveAt(items.Count - 1);
                 break;
             case FakeFaultKind.WrongDimension:
-                items[^1] = (items[^1].Index, items[^1].Vector[..^1]);
+                items[^1] = (items[^1].Index, JsonSerializer.SerializeToUtf8Bytes(Embed(inputs[^1]!, dimensions)[..^1]));
                 break;
             case FakeFaultKind.IndexOutOfRange:
                 items[^1] = (items.Count + 5, items[^1].Vector);
@@ -350,36 +352,56 @@ public sealed partial class FakeTogetherServer : IAsyncDisposable
                 break;
         }
 
+        // Written with Utf8JsonWriter, not JsonNode: a node per float made the fake, not the client, dominate the benchmark.
         var extra = fault?.Kind == FakeFaultKind.ExtraFields;
-        var data = new JsonArray(items.Select(item =>
-        {
-            var node = new JsonObject
-            {
-                ["object"] = "embedding",
-                ["embedding"] = new JsonArray(item.Vector.Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
-                ["index"] = item.Index,
-            };
-            if (extra) node["x_extra"] = new JsonObject { ["note"] = "ignored" };
-            return (JsonNode?)node;
-        }).ToArray());
         var tokens = inputs.Sum(i => Words(i!).Count());
-        var body = new JsonObject
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(items.Sum(i => i.Vector.Length + 64) + 256);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            ["object"] = "list",
-            ["model"] = model,
-            ["data"] = data,
-            ["usage"] = new JsonObject { ["prompt_tokens"] = tokens, ["total_tokens"] = tokens },
-        };
-        if (extra)
-        {
-            body["id"] = "emb-" + Guid.NewGuid().ToString("N");
-            body["x_debug"] = new JsonObject { ["shard"] = 3, ["tags"] = new JsonArray("a", "b") };
+            writer.WriteStartObject();
+            writer.WriteString("object", "list");
+            writer.WriteString("model", model);
+            if (extra)
+            {
+                writer.WriteString("id", "emb-" + Guid.NewGuid().ToString("N"));
+                writer.WriteStartObject("x_debug");
+                writer.WriteNumber("shard", 3);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteStartArray("data");
+            foreach (var (index, vector) in items)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("object", "embedding");
+                writer.WritePropertyName("embedding");
+                writer.WriteRawValue(vector, skipInputValidation: true);
+                writer.WriteNumber("index", index);
+                if (extra)
+                {
+                    writer.WriteStartObject("x_extra");
+                    writer.WriteString("note", "ignored");
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartObject("usage");
+            writer.WriteNumber("prompt_tokens", tokens);
+            writer.WriteNumber("total_tokens", tokens);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
         }
 
-        return (200, body);
+        return (200, new RawJson(buffer.WrittenMemory));
     }
 
-    private (int Status, JsonNode Body) Rerank(JsonObject json, FakeFault? fault)
+    private byte[] EncodedVector(string text, int dimensions) =>
+        _encodedVectors.GetOrAdd((text, dimensions), key => JsonSerializer.SerializeToUtf8Bytes(Embed(key.Text, key.Dimensions)));
+
+    private (int Status, object Body) Rerank(JsonObject json, FakeFault? fault)
     {
         var model = json["model"]?.GetValue<string>();
         if (string.IsNullOrEmpty(model)) return Error(400, "Field 'model' is required.", "model");
@@ -467,7 +489,7 @@ public sealed partial class FakeTogetherServer : IAsyncDisposable
         return (200, body);
     }
 
-    private static (int Status, JsonNode Body) TeiRerank(JsonObject json, FakeFault? fault)
+    private static (int Status, object Body) TeiRerank(JsonObject json, FakeFault? fault)
     {
         if (json["query"]?.GetValue<string>() is not { Length: > 0 } query) return (422, new JsonObject { ["error"] = "query is required", ["error_type"] = "Validation" });
         if (json["texts"] is not JsonArray texts || texts.Count == 0) return (422, new JsonObject { ["error"] = "`texts` cannot be empty", ["error_type"] = "Validation" });
@@ -477,7 +499,7 @@ public sealed partial class FakeTogetherServer : IAsyncDisposable
         return (200, new JsonArray(ranked.Select(r => (JsonNode?)new JsonObject { ["index"] = r.Index, ["score"] = r.Score }).ToArray()));
     }
 
-    private static (int Status, JsonNode Body) Error(int status, string message, string? param, string? code = null) =>
+    private static (int Status, object Body) Error(int status, string message, string? param, string? code = null) =>
         (status, ErrorBody(message, "invalid_request_error", param, code));
 
     private static JsonObject ErrorBody(string message, string type, string? param, string? code) => new()
@@ -488,12 +510,15 @@ public sealed partial class FakeTogetherServer : IAsyncDisposable
     private static Task WriteErrorAsync(HttpContext context, int status, string message, string type, string? param, string? code) =>
         WriteAsync(context, status, ErrorBody(message, type, param, code));
 
-    private static async Task WriteAsync(HttpContext context, int status, JsonNode body)
+    private static async Task WriteAsync(HttpContext context, int status, object body)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+        var bytes = body is RawJson raw ? raw.Utf8 : Encoding.UTF8.GetBytes(((JsonNode)body).ToJsonString());
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
     }
+
+    private sealed record RawJson(ReadOnlyMemory<byte> Utf8);
 }
 
 /// <summary>One request the fake server received.</summary>
