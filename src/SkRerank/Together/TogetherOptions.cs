@@ -1,0 +1,163 @@
+namespace SkRerank.Together;
+
+/// <summary>
+/// Settings for Together's embeddings and rerank endpoints (or any endpoint that speaks the same wire format, such as
+/// Cohere v1 or Jina for <c>/rerank</c>). Bind with Microsoft.Extensions.Options through
+/// <c>AddTogether(...)</c>, or build with <see cref="FromEnvironment(Func{string, string?}?)"/> for the CLI.
+/// </summary>
+public sealed class TogetherOptions
+{
+    /// <summary>The environment variable that holds the API key.</summary>
+    public const string ApiKeyEnvironmentVariable = "TOGETHER_API_KEY";
+
+    /// <summary>The environment variable that overrides <see cref="BaseUrl"/>.</summary>
+    public const string BaseUrlEnvironmentVariable = "TOGETHER_BASE_URL";
+
+    /// <summary>Together's public API.</summary>
+    public const string DefaultBaseUrl = "https://api.together.xyz/v1";
+
+    /// <summary>The name of the <see cref="System.Net.Http.HttpClient"/> registered with <c>IHttpClientFactory</c>.</summary>
+    public const string HttpClientName = "Together";
+
+    /// <summary>The bearer token. Defaults to <see cref="ApiKeyEnvironmentVariable"/> when bound through DI or <see cref="FromEnvironment(Func{string, string?}?)"/>.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Base URL of the API, up to and including the version segment; <c>/embeddings</c> and <c>/rerank</c> are appended.</summary>
+    public string BaseUrl { get; set; } = DefaultBaseUrl;
+
+    /// <summary>Who runs the endpoint, reported in metadata ("together" by default; say "jina" or "cohere" when pointing elsewhere).</summary>
+    public string ProviderName { get; set; } = "together";
+
+    /// <summary>The embedding model, as Together names it.</summary>
+    public string EmbeddingModel { get; set; } = TogetherModels.BgeBaseEnV15;
+
+    /// <summary>
+    /// Length of the embedding vectors. Leave <see langword="null"/> for models in <see cref="TogetherModels"/>; for
+    /// others it is learned from the first response (or ask <see cref="TogetherEmbeddingGenerator.GetDimensionsAsync"/>).
+    /// </summary>
+    public int? EmbeddingDimensions { get; set; }
+
+    /// <summary>
+    /// Prefix added to texts embedded as <see cref="Embeddings.EmbeddingInputType.Query"/>. <see langword="null"/> by
+    /// default, as in the cookbook; bge models document "Represent this sentence for searching relevant passages: ".
+    /// </summary>
+    public string? QueryInstruction { get; set; }
+
+    /// <summary>The rerank model.</summary>
+    public string RerankModel { get; set; } = TogetherModels.LlamaRankV1;
+
+    /// <summary>How documents are sent to <c>/rerank</c> by <see cref="TogetherReranker.RerankMoviesAsync"/>.</summary>
+    public TogetherRerankDocuments RerankDocuments { get; set; } = TogetherRerankDocuments.Text;
+
+    /// <summary>The request and response shape of the rerank endpoint.</summary>
+    public TogetherRerankProtocol RerankProtocol { get; set; } = TogetherRerankProtocol.Cohere;
+
+    /// <summary>How many texts go in one <c>/embeddings</c> request.</summary>
+    public int EmbeddingBatchSize { get; set; } = 128;
+
+    /// <summary>How many <c>/embeddings</c> requests one call keeps in flight at once.</summary>
+    public int MaxConcurrency { get; set; } = 4;
+
+    /// <summary>How long one attempt may take, including reading the response.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many times a request is retried after 429, 408, 5xx, a network error or a timeout.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The median first backoff delay when the service sends no <c>retry-after-ms</c>/<c>retry-after</c>; later ones grow exponentially, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Upper bound on any one retry delay, including one the service asks for.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Options with <see cref="ApiKey"/> and <see cref="BaseUrl"/> taken from <c>TOGETHER_API_KEY</c> and
+    /// <c>TOGETHER_BASE_URL</c> where set, everything else at its default. Not validated: the CLI gets a one-line
+    /// <see cref="TogetherConfigurationException"/> from <see cref="TogetherClientFactory.Create"/> or <see cref="Validate"/>.
+    /// </summary>
+    /// <param name="getVariable">Reads a variable; <see cref="Environment.GetEnvironmentVariable(string)"/> by default.</param>
+    public static TogetherOptions FromEnvironment(Func<string, string?>? getVariable = null)
+    {
+        var options = new TogetherOptions();
+        options.ApplyEnvironment(getVariable ?? Environment.GetEnvironmentVariable);
+        return options;
+    }
+
+    /// <summary>Throws <see cref="TogetherConfigurationException"/> listing every invalid setting.</summary>
+    /// <exception cref="TogetherConfigurationException">A setting is missing or out of range.</exception>
+    public void Validate()
+    {
+        var failures = TogetherOptionsValidator.GetFailures(this);
+        if (failures.Count > 0)
+        {
+            throw new TogetherConfigurationException(string.Join(" ", failures));
+        }
+    }
+
+    /// <summary>
+    /// Fills the API key and base URL from the environment where they are still unset (key empty, URL at its default),
+    /// so values set in code win whatever order the configuration runs in.
+    /// </summary>
+    internal void ApplyEnvironment(Func<string, string?> getVariable)
+    {
+        if (string.IsNullOrWhiteSpace(ApiKey) && getVariable(ApiKeyEnvironmentVariable) is { } key && !string.IsNullOrWhiteSpace(key))
+        {
+            ApiKey = key.Trim();
+        }
+
+        if ((string.IsNullOrWhiteSpace(BaseUrl) || BaseUrl == DefaultBaseUrl) && getVariable(BaseUrlEnvironmentVariable) is { } url && !string.IsNullOrWhiteSpace(url))
+        {
+            BaseUrl = url.Trim();
+        }
+    }
+
+    /// <summary>Copies every setting onto <paramref name="target"/> (the non-DI factory binds a caller's instance this way).</summary>
+    internal void CopyTo(TogetherOptions target)
+    {
+        target.ApiKey = ApiKey;
+        target.BaseUrl = BaseUrl;
+        target.ProviderName = ProviderName;
+        target.EmbeddingModel = EmbeddingModel;
+        target.EmbeddingDimensions = EmbeddingDimensions;
+        target.QueryInstruction = QueryInstruction;
+        target.RerankModel = RerankModel;
+        target.RerankDocuments = RerankDocuments;
+        target.RerankProtocol = RerankProtocol;
+        target.EmbeddingBatchSize = EmbeddingBatchSize;
+        target.MaxConcurrency = MaxConcurrency;
+        target.Timeout = Timeout;
+        target.MaxRetries = MaxRetries;
+        target.RetryBaseDelay = RetryBaseDelay;
+        target.MaxRetryDelay = MaxRetryDelay;
+    }
+
+    /// <summary>The base URL without a trailing slash, so paths can be appended.</summary>
+    internal string NormalizedBaseUrl => BaseUrl.TrimEnd('/');
+}
+
+/// <summary>How <see cref="TogetherReranker.RerankMoviesAsync"/> sends movies to <c>/rerank</c>.</summary>
+public enum TogetherRerankDocuments
+{
+    /// <summary>Each movie as one string (title, overview, tagline on separate lines). Every rerank endpoint accepts this.</summary>
+    Text,
+
+    /// <summary>Each movie as a JSON object of named fields, with <c>rank_fields</c> naming those to rank by (Together and Cohere v1 accept this).</summary>
+    Objects,
+}
+
+/// <summary>The request and response shape of the rerank endpoint.</summary>
+public enum TogetherRerankProtocol
+{
+    /// <summary>
+    /// Together / Cohere v1 / Jina: <c>POST {base}/rerank</c> with <c>{"model","query","documents","top_n","return_documents"}</c>,
+    /// answered with <c>{"results":[{"index","relevance_score"}]}</c>.
+    /// </summary>
+    Cohere,
+
+    /// <summary>
+    /// Hugging Face text-embeddings-inference: <c>POST {base}/rerank</c> with <c>{"query","texts","return_text"}</c>,
+    /// answered with <c>[{"index","score"}]</c>; it has no model or <c>top_n</c> field, so the model is whatever the
+    /// server loaded and the top results are cut here.
+    /// </summary>
+    TextEmbeddingsInference,
+}
