@@ -3,14 +3,18 @@ using Microsoft.Extensions.Logging;
 using SkRerank.Embeddings;
 using SkRerank.Movies;
 using SkRerank.Onnx.Embeddings;
+using SkRerank.Onnx.Reranking;
+using SkRerank.Together;
 using SkRerank.Reranking;
 using SkRerank.Search;
 
 namespace SkRerank.Cli.Composition;
 
 /// <summary>Creates the embedding generator and reranker a user picked by name on the command line.</summary>
-internal sealed class ComponentFactory(ILoggerFactory loggerFactory, string cacheDirectory)
+internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory loggerFactory, string cacheDirectory)
 {
+    private TogetherClients? _together;
+
     public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together"];
     public static readonly string[] RerankerChoices = ["local", "together", "none", "cross-encoder"];
 
@@ -20,10 +24,10 @@ internal sealed class ComponentFactory(ILoggerFactory loggerFactory, string cach
         {
             "arctic" => new OnnxEmbeddingGenerator(OnnxEmbeddingModel.ArcticEmbedXs),
             "minilm" => new OnnxEmbeddingGenerator(OnnxEmbeddingModel.MiniLmL6V2),
-            "together" => CreateTogetherEmbeddingGenerator(),
+            "together" => CreateTogetherEmbeddingGenerator(owned),
             _ => throw new CliException($"Unknown --embeddings '{name}'; use one of: {string.Join(", ", EmbeddingChoices)}."),
         };
-        owned.Add(generator);
+        if (name != "together") owned.Add(generator);
         return generator;
     }
 
@@ -43,9 +47,9 @@ internal sealed class ComponentFactory(ILoggerFactory loggerFactory, string cach
                 return reranker;
             }
             case "together":
-                return CreateTogetherReranker();
+                return Together(owned).Reranker;
             case "cross-encoder":
-                return await CreateCrossEncoderAsync(cancellationToken).ConfigureAwait(false);
+                return await CreateCrossEncoderAsync(owned, cancellationToken).ConfigureAwait(false);
             default:
                 throw new CliException($"Unknown --reranker '{name}'; use one of: {string.Join(", ", RerankerChoices)}.");
         }
@@ -61,12 +65,31 @@ internal sealed class ComponentFactory(ILoggerFactory loggerFactory, string cach
         return SkRerank.Onnx.Reranking.LocalFusionReranker.Create(cachedMiniLm);
     }
 
-    private IEmbeddingGenerator<string, Embedding<float>> CreateTogetherEmbeddingGenerator() =>
-        throw new CliException("The Together provider is not wired yet.");
+    // One Together client pair per pipeline, so embeddings and reranking share the HTTP client and options.
+    private TogetherClients Together(List<IDisposable> owned)
+    {
+        if (_together is not null) return _together;
+        var options = TogetherOptions.FromEnvironment();
+        if (settings.EmbeddingModel is { Length: > 0 } embeddingModel) options.EmbeddingModel = embeddingModel;
+        if (settings.RerankModel is { Length: > 0 } rerankModel) options.RerankModel = rerankModel;
+        if (string.IsNullOrWhiteSpace(options.ApiKey))
+            throw new CliException($"A Together stage was selected but {TogetherOptions.ApiKeyEnvironmentVariable} is not set; export your API key or use --provider local.");
+        _together = TogetherClientFactory.Create(options, loggerFactory);
+        owned.Add(_together);
+        return _together;
+    }
 
-    private IReranker CreateTogetherReranker() =>
-        throw new CliException("The Together provider is not wired yet.");
+    private IEmbeddingGenerator<string, Embedding<float>> CreateTogetherEmbeddingGenerator(List<IDisposable> owned) =>
+        Together(owned).EmbeddingGenerator;
 
-    private Task<IReranker> CreateCrossEncoderAsync(CancellationToken cancellationToken) =>
-        throw new CliException("The cross-encoder reranker is not wired yet.");
+    private async Task<IReranker> CreateCrossEncoderAsync(List<IDisposable> owned, CancellationToken cancellationToken)
+    {
+        var model = settings.RerankModel
+            ?? throw new CliException("--reranker cross-encoder needs --rerank-model: a folder with model.onnx and vocab.txt (or tokenizer.json), or a Hugging Face id such as cross-encoder/ms-marco-MiniLM-L-6-v2.");
+        var reranker = Directory.Exists(model)
+            ? OnnxCrossEncoderReranker.FromDirectory(model)
+            : await OnnxCrossEncoderReranker.FromHuggingFaceAsync(model, Path.Combine(cacheDirectory, "models"), cancellationToken: cancellationToken).ConfigureAwait(false);
+        owned.Add(reranker);
+        return reranker;
+    }
 }

@@ -44,7 +44,7 @@ internal sealed class SearchPipeline : IAsyncDisposable
         var movies = await MovieDataset.LoadAsync(datasetPath, cancellationToken).ConfigureAwait(false);
 
         var cacheDirectory = CacheDirectory.Resolve(settings.CacheDir);
-        var components = new ComponentFactory(loggerFactory, cacheDirectory);
+        var components = new ComponentFactory(settings, loggerFactory, cacheDirectory);
         var owned = new List<IDisposable>();
 
         var embedder = components.CreateEmbeddingGenerator(settings.EffectiveEmbeddings, owned);
@@ -52,10 +52,12 @@ internal sealed class SearchPipeline : IAsyncDisposable
             loggerFactory.CreateLogger<DiskCachingEmbeddingGenerator>());
         owned.Add(cached);
 
-        var dimensions = cached.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
+        // Remote models of unknown size tell us by embedding one text (a document, so the disk cache keeps it).
+        var dimensions = cached.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions
+            ?? (await cached.GenerateAsync([movies[0].ToEmbeddingText()], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector.Length;
         var collection = new InMemoryVectorStoreCollection<int, Movie>("movies", new InMemoryCollectionOptions
         {
-            Definition = dimensions is { } d ? MovieCollectionDefinition.Create(d, new QueryEmbeddingGenerator(cached)) : null,
+            Definition = MovieCollectionDefinition.Create(dimensions, new QueryEmbeddingGenerator(cached)),
             EmbeddingGenerator = new QueryEmbeddingGenerator(cached),
         });
         owned.Add(collection);
