@@ -27,6 +27,9 @@ public sealed class ChatRerankException : InvalidOperationException
     {
         if (string.IsNullOrWhiteSpace(output)) return "(empty)";
         var oneLine = string.Join(' ', output.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return oneLine.Length <= SnippetLength ? oneLine : oneLine[..SnippetLength] + "…";
+        if (oneLine.Length <= SnippetLength) return oneLine;
+        // Never split a surrogate pair: half a character would make the message invalid UTF-16.
+        var cut = char.IsHighSurrogate(oneLine[SnippetLength - 1]) ? SnippetLength - 1 : SnippetLength;
+        return oneLine[..cut] + "…";
     }
 }
