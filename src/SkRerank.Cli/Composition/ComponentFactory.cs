@@ -57,12 +57,12 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
 
     private SignalFusionReranker CreateLocalReranker(IEmbeddingGenerator<string, Embedding<float>> firstStageEmbedder, List<IDisposable> owned)
     {
-        var miniLm = new OnnxEmbeddingGenerator(OnnxEmbeddingModel.MiniLmL6V2);
-        owned.Add(miniLm);
-        var cachedMiniLm = new DiskCachingEmbeddingGenerator(miniLm, Path.Combine(cacheDirectory, "embeddings"),
-            loggerFactory.CreateLogger<DiskCachingEmbeddingGenerator>());
-        owned.Add(cachedMiniLm);
-        return SkRerank.Onnx.Reranking.LocalFusionReranker.Create(cachedMiniLm);
+        // The reranker's models read all movie fields; both sit behind the disk cache, so documents are embedded once.
+        var arctic = firstStageEmbedder.GetService<OnnxEmbeddingGenerator>() is { Model.ModelId: var id } && id == OnnxEmbeddingModel.ArcticEmbedXs.ModelId
+            ? firstStageEmbedder
+            : Own(new OnnxEmbeddingGenerator(OnnxEmbeddingModel.ArcticEmbedXs), owned);
+        var miniLm = Own(new OnnxEmbeddingGenerator(OnnxEmbeddingModel.MiniLmL6V2), owned);
+        return LocalFusionReranker.Create(Cached(arctic, owned), Cached(miniLm, owned));
     }
 
     // One Together client pair per pipeline, so embeddings and reranking share the HTTP client and options.
@@ -78,6 +78,15 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
         owned.Add(_together);
         return _together;
     }
+
+    private static T Own<T>(T disposable, List<IDisposable> owned) where T : IDisposable
+    {
+        owned.Add(disposable);
+        return disposable;
+    }
+
+    private DiskCachingEmbeddingGenerator Cached(IEmbeddingGenerator<string, Embedding<float>> generator, List<IDisposable> owned) =>
+        Own(new DiskCachingEmbeddingGenerator(generator, Path.Combine(cacheDirectory, "embeddings"), loggerFactory.CreateLogger<DiskCachingEmbeddingGenerator>()), owned);
 
     private IEmbeddingGenerator<string, Embedding<float>> CreateTogetherEmbeddingGenerator(List<IDisposable> owned) =>
         Together(owned).EmbeddingGenerator;

@@ -59,6 +59,8 @@ internal sealed class SearchPipeline : IAsyncDisposable
         {
             Definition = MovieCollectionDefinition.Create(dimensions, new QueryEmbeddingGenerator(cached)),
             EmbeddingGenerator = new QueryEmbeddingGenerator(cached),
+            HybridFusion = HybridFusionMethod.WeightedZScore,
+            KeywordWeight = MovieSearchOptions.DefaultKeywordWeight,
         });
         owned.Add(collection);
 

@@ -31,7 +31,9 @@ public sealed class SignalFusionReranker : IReranker
         RerankArguments.Validate(query, documents, options);
         if (documents.Count == 0) return [];
 
-        var perSignal = await Task.WhenAll(_signals.Select(s => s.Signal.ScoreAsync(query, documents, cancellationToken))).ConfigureAwait(false);
+        // Signals are embeddings and BM25, which cannot read "not X": score against the wanted part of the query.
+        var wanted = Search.QueryExclusion.Wanted(query);
+        var perSignal = await Task.WhenAll(_signals.Select(s => s.Signal.ScoreAsync(wanted, documents, cancellationToken))).ConfigureAwait(false);
         var fused = new double[documents.Count];
         for (var s = 0; s < perSignal.Length; s++)
         {

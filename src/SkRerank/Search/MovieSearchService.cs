@@ -74,15 +74,19 @@ public sealed class MovieSearchService
             throw new ArgumentOutOfRangeException(nameof(request), candidateCount, $"candidates must be at most {MaxCandidates}, but was {candidateCount}.");
         var filter = BuildFilter(request.Genre, request.Director);
 
+        // The first stage searches for what is wanted only: embeddings and BM25 cannot read "not X" (QueryExclusion).
+        // The reranker sees the whole query, since model-based rerankers do read negation.
+        var firstStageQuery = QueryExclusion.Wanted(query);
+
         var clock = Stopwatch.StartNew();
         var embeddings = await _embeddingGenerator
-            .GenerateAsync([query], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
+            .GenerateAsync([firstStageQuery], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
             .ConfigureAwait(false);
         var queryVector = embeddings[0].Vector;
         var embedMs = clock.Elapsed.TotalMilliseconds;
 
         clock.Restart();
-        var candidates = await RetrieveAsync(query, queryVector, candidateCount, filter, cancellationToken).ConfigureAwait(false);
+        var candidates = await RetrieveAsync(firstStageQuery, queryVector, candidateCount, filter, cancellationToken).ConfigureAwait(false);
         var searchMs = clock.Elapsed.TotalMilliseconds;
 
         clock.Restart();
