@@ -98,7 +98,13 @@ public class HybridSearchTests
     [Fact]
     public async Task Hybrid_search_refuses_a_property_that_is_not_full_text_indexed()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        // A Movie definition whose Director is filterable but not full-text indexed.
+        var definition = MovieCollectionDefinition.Create(SampleMovies.Dimensions);
+        var director = definition.Properties.OfType<VectorStoreDataProperty>().Single(p => p.Name == nameof(Movie.Director));
+        director.IsFullTextIndexed = false;
+        var collection = new InMemoryVectorStoreCollection<int, Movie>("movies", new InMemoryCollectionOptions { Definition = definition });
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(SampleMovies.Create());
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () =>
             await collection.HybridSearchAsync(new float[] { 1, 0, 0, 0 }, ["Mann"], 1, new HybridSearchOptions<Movie> { AdditionalProperty = m => m.Director }).ToListAsync());
