@@ -5,6 +5,7 @@ using SkRerank.Movies;
 using SkRerank.Onnx.Embeddings;
 using SkRerank.Onnx.Reranking;
 using SkRerank.Together;
+using Microsoft.SemanticKernel.Connectors.OpenAI;
 using SkRerank.Reranking;
 using SkRerank.Search;
 
@@ -16,7 +17,10 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
     private TogetherClients? _together;
 
     public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together"];
-    public static readonly string[] RerankerChoices = ["local", "together", "none", "cross-encoder"];
+    public static readonly string[] RerankerChoices = ["local", "together", "cross-encoder", "chat", "none"];
+
+    /// <summary>The chat model that grades candidates for <c>--reranker chat</c> unless <c>--rerank-model</c> names another.</summary>
+    public const string DefaultChatRerankModel = "meta-llama/Llama-3.3-70B-Instruct-Turbo";
 
     public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string name, List<IDisposable> owned)
     {
@@ -42,7 +46,7 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
             case "local":
             {
                 var reranker = CreateLocalReranker(firstStageEmbedder, owned);
-                var texts = movies.Select(m => MovieText.Compose(m, new MovieSearchOptions().RerankFields)).ToList();
+                var texts = movies.Select(m => MovieText.Compose(m, settings.RerankFields ?? new MovieSearchOptions().RerankFields)).ToList();
                 await reranker.WarmUpAsync(texts, cancellationToken).ConfigureAwait(false);
                 return reranker;
             }
@@ -50,6 +54,8 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
                 return Together(owned).Reranker;
             case "cross-encoder":
                 return await CreateCrossEncoderAsync(owned, cancellationToken).ConfigureAwait(false);
+            case "chat":
+                return CreateChatReranker();
             default:
                 throw new CliException($"Unknown --reranker '{name}'; use one of: {string.Join(", ", RerankerChoices)}.");
         }
@@ -90,6 +96,19 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
 
     private IEmbeddingGenerator<string, Embedding<float>> CreateTogetherEmbeddingGenerator(List<IDisposable> owned) =>
         Together(owned).EmbeddingGenerator;
+
+    // An LLM grades the candidates through any OpenAI-compatible /chat/completions (Together's by default).
+    private ChatCompletionReranker CreateChatReranker()
+    {
+        var options = TogetherOptions.FromEnvironment();
+        if (string.IsNullOrWhiteSpace(options.ApiKey))
+            throw new CliException($"--reranker chat calls {options.BaseUrl}/chat/completions but {TogetherOptions.ApiKeyEnvironmentVariable} is not set; export your API key or pick another --reranker.");
+        var model = settings.RerankModel ?? DefaultChatRerankModel;
+        // The endpoint overload of OpenAIChatCompletionService is experimental; an OpenAIClient with an endpoint is not.
+        var client = new OpenAI.OpenAIClient(new System.ClientModel.ApiKeyCredential(options.ApiKey), new OpenAI.OpenAIClientOptions { Endpoint = new Uri(options.BaseUrl) });
+        var chat = new OpenAIChatCompletionService(model, client, loggerFactory);
+        return new ChatCompletionReranker(chat, new ChatCompletionRerankerOptions { ModelId = model }, loggerFactory.CreateLogger<ChatCompletionReranker>());
+    }
 
     private async Task<IReranker> CreateCrossEncoderAsync(List<IDisposable> owned, CancellationToken cancellationToken)
     {

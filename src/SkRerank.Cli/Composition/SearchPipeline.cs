@@ -71,7 +71,13 @@ internal sealed class SearchPipeline : IAsyncDisposable
 
         var reranker = await components.CreateRerankerAsync(settings.EffectiveReranker, embedder, movies, owned, cancellationToken).ConfigureAwait(false);
 
-        var options = new MovieSearchOptions();
+        var options = new MovieSearchOptions
+        {
+            Candidates = settings.Candidates,
+            MinRelevanceScore = settings.MinScore,
+            FailOpen = !settings.FailClosed,
+        };
+        if (settings.RerankFields is { } fields) options.RerankFields = fields;
         if (settings.FirstStage is { } firstStage)
             options.FirstStage = Enum.TryParse<FirstStageMode>(firstStage, ignoreCase: true, out var mode)
                 ? mode
