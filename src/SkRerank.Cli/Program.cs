@@ -6,4 +6,6 @@ var root = new RootCommand("skrerank: two-stage movie search (vector search, the
 CliOptions.AddTo(root);
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(ChatCommand.Create());
+root.Subcommands.Add(McpCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -19,18 +19,26 @@ public sealed class MovieIndexer
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
     private readonly MovieCatalog _catalog;
     private readonly ILogger _logger;
+    private readonly IReadOnlyList<IMovieIndexWarmUp> _warmUps;
 
     /// <summary>Creates an indexer.</summary>
+    /// <param name="collection">Where the movies go.</param>
+    /// <param name="embeddingGenerator">Embeds the movies as documents.</param>
+    /// <param name="catalog">Learns the indexed movies (for filter values).</param>
+    /// <param name="logger">Receives a summary line per run.</param>
+    /// <param name="warmUps">Run after each indexing, e.g. to give a reranker its corpus statistics.</param>
     public MovieIndexer(
         VectorStoreCollection<int, Movie> collection,
         IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
         MovieCatalog catalog,
-        ILogger<MovieIndexer>? logger = null)
+        ILogger<MovieIndexer>? logger = null,
+        IEnumerable<IMovieIndexWarmUp>? warmUps = null)
     {
         _collection = collection ?? throw new ArgumentNullException(nameof(collection));
         _embeddingGenerator = embeddingGenerator ?? throw new ArgumentNullException(nameof(embeddingGenerator));
         _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _warmUps = warmUps?.ToList() ?? [];
     }
 
     /// <summary>How many texts are embedded per call (and per progress report).</summary>
@@ -82,6 +90,7 @@ public sealed class MovieIndexer
         }).ToList();
         await _collection.UpsertAsync(records, cancellationToken).ConfigureAwait(false);
         _catalog.Set(movies);
+        foreach (var warmUp in _warmUps) await warmUp.WarmUpAsync(movies, cancellationToken).ConfigureAwait(false);
 
         if (cache is not null) await cache.FlushAsync(cancellationToken).ConfigureAwait(false);
         var embedded = cache is null ? movies.Count : (int)(cache.Misses - missesBefore);
@@ -90,6 +99,17 @@ public sealed class MovieIndexer
             report.Count, report.Embedded, report.FromCache, report.Dimensions, report.Elapsed.TotalSeconds);
         return report;
     }
+}
+
+/// <summary>
+/// Prepares per-movie state once movies are indexed, so that the first search does not pay for it (for example the
+/// offline reranker's second-model embeddings and BM25 corpus statistics). Registered services of this type run at
+/// the end of every <see cref="MovieIndexer.IndexAsync"/>.
+/// </summary>
+public interface IMovieIndexWarmUp
+{
+    /// <summary>Called with the movies just indexed.</summary>
+    Task WarmUpAsync(IReadOnlyList<Movie> movies, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Indexing progress.</summary>

@@ -19,8 +19,8 @@ public class EvalCommandTests
         var result = await CliProcess.RunAsync(["eval", "--qrels", qrels, "--json", "--pipeline", "stage1", "--pipeline", "default",
             "--dataset", dataset, "--cache-dir", temp.File("cache"), "--embeddings", "minilm"]);
 
-        Assert.True(result.ExitCode == 0, result.Stderr);
-        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Output);
         var pipelines = json.RootElement.GetProperty("pipelines").EnumerateArray().ToList();
         Assert.Equal(["stage1", "default"], pipelines.Select(p => p.GetProperty("name").GetString()));
         foreach (var pipeline in pipelines)
@@ -44,12 +44,12 @@ public class EvalCommandTests
         var dataset = CliProcess.WriteMovieSubset(temp, 30);
         var qrels = temp.File("q.jsonl", """{"id":"q1","query":"pirates","judgments":{"6":3}}""" + "\n");
         var table = await CliProcess.RunAsync(["eval", "--qrels", qrels, "--pipeline", "hybrid", "--dataset", dataset, "--cache-dir", temp.File("cache"), "--embeddings", "minilm"]);
-        Assert.True(table.ExitCode == 0, table.Stderr);
-        Assert.Contains("nDCG@5", table.Stdout);
-        Assert.Contains("hybrid", table.Stdout);
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains("nDCG@5", table.Output);
+        Assert.Contains("hybrid", table.Output);
 
         var bad = await CliProcess.RunAsync(["eval", "--qrels", qrels, "--pipeline", "magic+local", "--dataset", dataset, "--cache-dir", temp.File("cache")]);
         Assert.Equal(1, bad.ExitCode);
-        Assert.Contains("Unknown pipeline 'magic+local'", bad.Stderr);
+        Assert.Contains("Unknown pipeline 'magic+local'", bad.Error);
     }
 }

@@ -15,8 +15,8 @@ public class SearchCommandTests
         string[] args = ["search", "super hero mystery action movie about bats", "--json", "--dataset", dataset, "--cache-dir", temp.File("cache"), "--top", "3"];
 
         var first = await CliProcess.RunAsync(args);
-        Assert.True(first.ExitCode == 0, first.Stderr);
-        using var json = JsonDocument.Parse(first.Stdout);
+        Assert.True(first.ExitCode == 0, first.Error);
+        using var json = JsonDocument.Parse(first.Output);
         var root = json.RootElement;
         Assert.Equal("super hero mystery action movie about bats", root.GetProperty("query").GetString());
         Assert.Equal(25, root.GetProperty("candidates").GetArrayLength());
@@ -32,10 +32,10 @@ public class SearchCommandTests
         Assert.Contains(results.EnumerateArray(), r => r.GetProperty("title").GetString() is { } t && (t.Contains("Dark Knight") || t.Contains("Batman")));
 
         var second = await CliProcess.RunAsync(args.Where(a => a != "--json").ToArray());
-        Assert.True(second.ExitCode == 0, second.Stderr);
-        Assert.Contains("0 embedded, 60 from cache", second.Stderr);
-        Assert.Contains("Stage 1", second.Stdout);
-        Assert.Contains("Timings: embed", second.Stdout);
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Contains("0 embedded, 60 from cache", second.Error);
+        Assert.Contains("Stage 1", second.Output);
+        Assert.Contains("Timings: embed", second.Output);
     }
 
     [Fact]
@@ -50,8 +50,8 @@ public class SearchCommandTests
             ["search", "--provider", "together", "bats superhero", "--json", "--dataset", dataset, "--cache-dir", temp.File("cache")],
             new Dictionary<string, string?> { ["TOGETHER_BASE_URL"] = server.BaseUrl, ["TOGETHER_API_KEY"] = FakeTogetherServer.DefaultApiKey });
 
-        Assert.True(result.ExitCode == 0, result.Stderr);
-        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Output);
         Assert.True(json.RootElement.GetProperty("reranked").GetBoolean());
         Assert.Equal(5, json.RootElement.GetProperty("results").GetArrayLength());
         Assert.Contains(server.Requests, r => r.Endpoint == "rerank");
@@ -65,7 +65,7 @@ public class SearchCommandTests
         var dataset = CliProcess.WriteMovieSubset(temp, 5);
         var result = await CliProcess.RunAsync(["search", "--reranker", "together", "bats", "--dataset", dataset, "--cache-dir", temp.File("cache")]);
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("TOGETHER_API_KEY", result.Stderr);
+        Assert.Contains("TOGETHER_API_KEY", result.Error);
         AssertOneLineError(result);
     }
 
@@ -75,7 +75,7 @@ public class SearchCommandTests
         using var temp = new TempDirectory();
         var result = await CliProcess.RunAsync(["search", "bats", "--dataset", temp.File("nope.json")]);
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("nope.json", result.Stderr);
+        Assert.Contains("nope.json", result.Error);
         AssertOneLineError(result);
     }
 
@@ -86,21 +86,21 @@ public class SearchCommandTests
         var bad = temp.File("bad.json", """[{"title":"A","overview":"o"},{"title":"B"}]""");
         var result = await CliProcess.RunAsync(["search", "bats", "--dataset", bad, "--cache-dir", temp.File("cache")]);
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("movie #1 (\"B\") has no \"overview\"", result.Stderr);
+        Assert.Contains("movie #1 (\"B\") has no \"overview\"", result.Error);
         AssertOneLineError(result);
 
         var dataset = CliProcess.WriteMovieSubset(temp, 5);
         var empty = await CliProcess.RunAsync(["search", "   ", "--dataset", dataset, "--cache-dir", temp.File("cache")]);
         Assert.Equal(1, empty.ExitCode);
-        Assert.Contains("query is empty", empty.Stderr);
+        Assert.Contains("query is empty", empty.Error);
         AssertOneLineError(empty);
     }
 
-    private static void AssertOneLineError(CliProcess.Result result)
+    private static void AssertOneLineError(CliRun result)
     {
-        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines, l => l.StartsWith("error:", StringComparison.Ordinal));
-        Assert.DoesNotContain("   at ", result.Stderr);
-        Assert.Equal("", result.Stdout.Trim());
+        Assert.DoesNotContain("   at ", result.Error);
+        Assert.Equal("", result.Output.Trim());
     }
 }

@@ -61,8 +61,8 @@ public class RerankersThroughSearchTests
         var dataset = CliProcess.WriteMovieSubset(temp, 30);
         var result = await CliProcess.RunAsync(["search", "dark knight gotham", "--reranker", "cross-encoder", "--rerank-model", Path.Combine(temp.Path, "model"),
             "--json", "--dataset", dataset, "--cache-dir", temp.File("cache"), "--embeddings", "minilm"]);
-        Assert.True(result.ExitCode == 0, result.Stderr);
-        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Output);
         Assert.True(json.RootElement.GetProperty("reranked").GetBoolean());
         Assert.StartsWith("onnx/", json.RootElement.GetProperty("reranker").GetString());
     }
@@ -77,12 +77,12 @@ public class RerankersThroughSearchTests
             ["search", "space astronaut earth", "--reranker", "chat", "--json", "--dataset", dataset, "--cache-dir", temp.File("cache"), "--embeddings", "minilm", "--top", "3"],
             new Dictionary<string, string?> { ["TOGETHER_BASE_URL"] = server.BaseUrl, ["TOGETHER_API_KEY"] = "test-key" });
 
-        Assert.True(result.ExitCode == 0, result.Stderr);
-        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Output);
         Assert.True(json.RootElement.GetProperty("reranked").GetBoolean());
         Assert.Equal(2, server.Requests.Count); // 25 candidates, at most 20 per prompt
         Assert.All(server.Requests, r => Assert.Equal("meta-llama/Llama-3.3-70B-Instruct-Turbo", r["model"]!.GetValue<string>()));
-        Assert.Contains("Interstellar", result.Stdout);
+        Assert.Contains("Interstellar", result.Output);
     }
 
     [Fact]
@@ -91,8 +91,8 @@ public class RerankersThroughSearchTests
         using var temp = new TempDirectory();
         var dataset = CliProcess.WriteMovieSubset(temp, 30);
         var result = await CliProcess.RunAsync(["search", "pirates", "--reranker", "none", "--json", "--dataset", dataset, "--cache-dir", temp.File("cache"), "--embeddings", "minilm"]);
-        Assert.True(result.ExitCode == 0, result.Stderr);
-        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Output);
         Assert.False(json.RootElement.GetProperty("reranked").GetBoolean());
         var candidates = json.RootElement.GetProperty("candidates").EnumerateArray().Take(5).Select(c => c.GetProperty("id").GetInt32());
         Assert.Equal(candidates, json.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetInt32()));

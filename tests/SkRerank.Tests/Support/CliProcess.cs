@@ -1,55 +1,63 @@
 using System.Diagnostics;
-using System.Text.Json;
 
 namespace SkRerank.Tests.Support;
 
-/// <summary>Runs the real <c>skrerank</c> program (copied next to the tests) as a child process.</summary>
+/// <summary>Runs the built CLI (<c>dotnet skrerank.dll …</c>, copied beside the tests) as a child process.</summary>
 public static class CliProcess
 {
     /// <summary>
-    /// skrerank.dll in the CLI project's own output folder (built as a project reference of the tests, in the same
-    /// configuration): the copy beside the tests lacks the CLI's runtime dependencies.
+    /// skrerank.dll in the CLI project's own output folder, same configuration as the tests (the test project references
+    /// the CLI, so it is built). The copy beside the tests cannot run: its deps.json expects package assemblies that the
+    /// tests take from the ASP.NET Core shared framework instead.
     /// </summary>
-    public static string CliAssemblyPath { get; } = FindCli();
+    public static string DllPath { get; } = FindDll();
 
-    private static string FindCli()
+    private static string FindDll()
     {
-        var baseDir = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = baseDir.Parent!.Name; // bin/<Configuration>/net10.0
-        var framework = baseDir.Name;
-        for (var dir = baseDir; dir is not null; dir = dir.Parent)
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = output.Name;                 // net10.0
+        var configuration = output.Parent!.Name;     // Debug or Release
+        for (var dir = output; dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "src", "SkRerank.Cli", "bin", configuration, framework, "skrerank.dll");
             if (File.Exists(candidate)) return candidate;
         }
-        throw new FileNotFoundException("skrerank.dll was not found under src/SkRerank.Cli/bin; build the solution first.");
+        throw new FileNotFoundException($"skrerank.dll ({configuration}/{framework}) not found under src/SkRerank.Cli/bin above {output.FullName}.");
     }
 
-    public sealed record Result(int ExitCode, string Stdout, string Stderr);
-
-    public static async Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    /// <summary>Runs the CLI to completion and returns its exit code and output.</summary>
+    public static async Task<CliRun> RunAsync(
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string? standardInput = null,
+        TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(CliAssemblyPath);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        // Never talk to the real service from tests, whatever the developer's shell has.
-        start.Environment["TOGETHER_API_KEY"] = null;
-        start.Environment["TOGETHER_BASE_URL"] = null;
-        if (environment is not null)
-            foreach (var (key, value) in environment) start.Environment[key] = value;
+        start.ArgumentList.Add(DllPath);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        // The child must not pick up a developer's real key or endpoint, nor a cache folder from the environment.
+        start.Environment.Remove("TOGETHER_API_KEY");
+        start.Environment.Remove("TOGETHER_BASE_URL");
+        start.Environment.Remove("SKRERANK_CACHE_DIR");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start)!;
-        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(4));
+        if (standardInput is not null) await process.StandardInput.WriteAsync(standardInput);
+        process.StandardInput.Close();
+
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
         try
         {
             await process.WaitForExitAsync(cts.Token);
@@ -57,17 +65,23 @@ public static class CliProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"skrerank {string.Join(' ', args)} did not finish; stderr: {await stderr}");
+            throw new TimeoutException($"skrerank {string.Join(' ', arguments)} did not finish; stderr so far: {(stderr.IsCompleted ? stderr.Result : "")}");
         }
-        return new Result(process.ExitCode, await stdout, await stderr);
+        return new CliRun(process.ExitCode, await stdout, await stderr);
     }
 
     /// <summary>Writes the first <paramref name="count"/> movies of the shared dataset to a file (a small, real corpus).</summary>
     public static string WriteMovieSubset(TempDirectory temp, int count, string name = "movies.json")
     {
         var source = SharedData.MoviesJson ?? throw new InvalidOperationException("../shared/datasets/movies.json is missing");
-        using var doc = JsonDocument.Parse(File.ReadAllText(source));
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(source));
         var subset = doc.RootElement.EnumerateArray().Take(count).Select(e => e.GetRawText());
         return temp.File(name, "[" + string.Join(",\n", subset) + "]");
     }
+}
+
+/// <summary>The outcome of a CLI run.</summary>
+public sealed record CliRun(int ExitCode, string Output, string Error)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
 }

@@ -1,0 +1,25 @@
+using SkRerank.Onnx.Embeddings;
+
+namespace SkRerank.Onnx.DependencyInjection;
+
+/// <summary>Choices of the offline movie search registered by <c>AddLocalMovieSearch</c>; read once, at registration.</summary>
+public sealed class LocalMovieSearchOptions
+{
+    /// <summary>The first-stage embedding model; snowflake-arctic-embed-xs by default (the CLI's default too, so caches are shared).</summary>
+    public OnnxEmbeddingModel EmbeddingModel { get; set; } = OnnxEmbeddingModel.ArcticEmbedXs;
+
+    /// <summary>
+    /// Folder of the embedding cache (vectors are stored under its <c>embeddings</c> subfolder, as the CLI does);
+    /// <see langword="null"/> uses <c>SKRERANK_CACHE_DIR</c>, else the user cache folder.
+    /// </summary>
+    public string? CacheDirectory { get; set; }
+
+    /// <summary>Whether to keep document vectors on disk, so a restart indexes the 1000 movies in about a second.</summary>
+    public bool CacheEmbeddings { get; set; } = true;
+
+    /// <summary>
+    /// Whether to rerank with the offline fusion reranker (all-MiniLM-L6-v2 cosine + BM25,
+    /// <see cref="Reranking.LocalFusionReranker"/>); without it searches return the first-stage order.
+    /// </summary>
+    public bool Rerank { get; set; } = true;
+}

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.VectorData;
+using SkRerank.Movies;
+using SkRerank.Reranking;
+using SkRerank.Search;
+
+namespace SkRerank.DependencyInjection;
+
+/// <summary>
+/// Returned by <c>AddMovieSearch</c>: chooses the components of the movie search where the defaults do not fit. Each
+/// choice is a keyed registration under <see cref="ServiceKey"/>, so it applies to the movie search only and leaves the
+/// application's own (unkeyed) embedding generator, collection or reranker alone.
+/// </summary>
+/// <remarks>
+/// Each component is resolved as: the keyed service under <see cref="ServiceKey"/>, else the unkeyed service, else
+/// (collection only) an in-memory collection. The embedding generator is required; the reranker is optional (without
+/// one, searches return the first-stage order).
+/// </remarks>
+public sealed class MovieSearchBuilder
+{
+    /// <summary>The key of the movie search's own components (embedding generator, collection, reranker).</summary>
+    public const string ServiceKey = "SkRerank.MovieSearch";
+
+    internal MovieSearchBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The services the movie search is registered in.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Adjusts the search settings (candidates, top N, first stage, …).</summary>
+    public MovieSearchBuilder Configure(Action<MovieSearchOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>
+    /// Embeds movies and queries with <paramref name="generator"/>; it must be the model the collection was (or will be)
+    /// indexed with. The caller keeps ownership: it is not disposed with the container.
+    /// </summary>
+    public MovieSearchBuilder UseEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> generator)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        Services.AddKeyedSingleton(ServiceKey, generator);
+        return this;
+    }
+
+    /// <summary>Embeds movies and queries with the generator <paramref name="factory"/> creates (owned and disposed by the container).</summary>
+    public MovieSearchBuilder UseEmbeddingGenerator(Func<IServiceProvider, IEmbeddingGenerator<string, Embedding<float>>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.AddKeyedSingleton(ServiceKey, (sp, _) => factory(sp));
+        return this;
+    }
+
+    /// <summary>
+    /// Searches <paramref name="collection"/> (any Microsoft.Extensions.VectorData connector: Qdrant, Postgres, Azure AI
+    /// Search, …) instead of the in-memory default. The caller keeps ownership.
+    /// </summary>
+    public MovieSearchBuilder UseCollection(VectorStoreCollection<int, Movie> collection)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        Services.AddKeyedSingleton(ServiceKey, collection);
+        return this;
+    }
+
+    /// <summary>Searches the collection <paramref name="factory"/> creates (owned and disposed by the container).</summary>
+    public MovieSearchBuilder UseCollection(Func<IServiceProvider, VectorStoreCollection<int, Movie>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.AddKeyedSingleton(ServiceKey, (sp, _) => factory(sp));
+        return this;
+    }
+
+    /// <summary>Reranks candidates with <paramref name="reranker"/>. The caller keeps ownership.</summary>
+    public MovieSearchBuilder UseReranker(IReranker reranker)
+    {
+        ArgumentNullException.ThrowIfNull(reranker);
+        Services.AddKeyedSingleton(ServiceKey, reranker);
+        return this;
+    }
+
+    /// <summary>Reranks candidates with the reranker <paramref name="factory"/> creates (owned and disposed by the container).</summary>
+    public MovieSearchBuilder UseReranker(Func<IServiceProvider, IReranker> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.AddKeyedSingleton(ServiceKey, (sp, _) => factory(sp));
+        return this;
+    }
+}
