@@ -6,4 +6,5 @@ var root = new RootCommand("skrerank: two-stage movie search (vector search, the
 CliOptions.AddTo(root);
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -26,6 +26,7 @@ public sealed class MovieSearchService
     private readonly ILogger _logger;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string? Genre, string? Director), Expression<Func<Movie, bool>>?> _filters = new();
     private const int MaxCachedFilters = 4096;
+    private int _inFlight;
 
     /// <summary>Creates the service.</summary>
     /// <param name="collection">The indexed movies.</param>
@@ -82,8 +83,25 @@ public sealed class MovieSearchService
 
         // The reranker's query-side work (its own models' query embeddings) does not need the candidates: start it now, so
         // it runs on another core while this one embeds the query for the first stage.
-        if (_reranker is IQueryPreparingReranker preparer && !request.SkipReranking) _ = PrepareQuietlyAsync(preparer, query, cancellationToken);
+        // When every core already serves a search, a head start only adds thread hand-offs: RerankAsync does the work
+        // itself, later.
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        try
+        {
+            if (_reranker is IQueryPreparingReranker preparer && !request.SkipReranking && inFlight <= Environment.ProcessorCount)
+                _ = PrepareQuietlyAsync(preparer, query, cancellationToken);
+            return await SearchCoreAsync(request, query, topN, candidateCount, filter, firstStageQuery, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
 
+    private async Task<MovieSearchResponse> SearchCoreAsync(
+        MovieSearchRequest request, string query, int topN, int candidateCount, Expression<Func<Movie, bool>>? filter, string firstStageQuery,
+        CancellationToken cancellationToken)
+    {
         var clock = Stopwatch.StartNew();
         var embeddings = await _embeddingGenerator
             .GenerateAsync([firstStageQuery], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
