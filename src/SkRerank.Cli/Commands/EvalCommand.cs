@@ -53,7 +53,7 @@ internal static class EvalCommand
         return command;
     }
 
-    private static string? FindDevQrels()
+    internal static string? FindDevQrels()
     {
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {

@@ -14,6 +14,7 @@ namespace SkRerank.Cli.Composition;
 /// <summary>Creates the embedding generator and reranker a user picked by name on the command line.</summary>
 internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory loggerFactory, string cacheDirectory)
 {
+    private readonly Dictionary<string, Task<QueryEmbeddingCache>> _localModels = [];
     private TogetherClients? _together;
 
     public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together"];
@@ -22,21 +23,52 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
     /// <summary>The chat model that grades candidates for <c>--reranker chat</c> unless <c>--rerank-model</c> names another.</summary>
     public const string DefaultChatRerankModel = "meta-llama/Llama-3.3-70B-Instruct-Turbo";
 
-    public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string name, List<IDisposable> owned)
+    /// <summary>
+    /// Starts loading the local models the settings need, each on its own thread-pool thread. An ONNX session takes
+    /// about half a second to load, mostly on one core, and its first run is slow too; doing both for every model at
+    /// once, while the dataset and caches load, takes that off the start-up critical path.
+    /// </summary>
+    public void StartLoadingLocalModels(List<IDisposable> owned)
     {
-        IEmbeddingGenerator<string, Embedding<float>> generator = name switch
+        if (settings.EffectiveEmbeddings is "arctic" or "minilm") LocalModel(settings.EffectiveEmbeddings, owned);
+        if (settings.EffectiveReranker == "local")
         {
-            "arctic" => new OnnxEmbeddingGenerator(OnnxEmbeddingModel.ArcticEmbedXs),
-            "minilm" => new OnnxEmbeddingGenerator(OnnxEmbeddingModel.MiniLmL6V2),
-            "together" => CreateTogetherEmbeddingGenerator(owned),
-            _ => throw new CliException($"Unknown --embeddings '{name}'; use one of: {string.Join(", ", EmbeddingChoices)}."),
-        };
-        if (name != "together") owned.Add(generator);
-        return generator;
+            LocalModel("arctic", owned);
+            LocalModel("minilm", owned);
+        }
+    }
+
+    public async Task<IEmbeddingGenerator<string, Embedding<float>>> CreateEmbeddingGeneratorAsync(string name, List<IDisposable> owned) => name switch
+    {
+        "arctic" or "minilm" => await LocalModel(name, owned).ConfigureAwait(false),
+        // Queries are embedded by the first stage and again by the reranker's similarity signal: one remote call.
+        "together" => new QueryEmbeddingCache(CreateTogetherEmbeddingGenerator(owned)),
+        _ => throw new CliException($"Unknown --embeddings '{name}'; use one of: {string.Join(", ", EmbeddingChoices)}."),
+    };
+
+    // One generator per local model, shared by both stages behind one query cache, so that a query embedded for the first
+    // stage is not embedded again by the reranker (and the reranker can embed it ahead, see IQueryPreparingReranker).
+    private Task<QueryEmbeddingCache> LocalModel(string name, List<IDisposable> owned)
+    {
+        lock (_localModels)
+        {
+            if (_localModels.TryGetValue(name, out var loading)) return loading;
+            var model = name == "arctic" ? OnnxEmbeddingModel.ArcticEmbedXs : OnnxEmbeddingModel.MiniLmL6V2;
+            loading = Task.Run(async () =>
+            {
+                var generator = new OnnxEmbeddingGenerator(model);
+                // The first run of a session allocates its buffers and JIT-compiles our code; pay for it here, off the query.
+                await generator.GenerateAsync(["warm up"], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query)).ConfigureAwait(false);
+                return new QueryEmbeddingCache(generator);
+            });
+            _localModels[name] = loading;
+            owned.Add(new LoadingModel(loading));
+            return loading;
+        }
     }
 
     public async Task<IReranker?> CreateRerankerAsync(
-        string name, IEmbeddingGenerator<string, Embedding<float>> firstStageEmbedder, IReadOnlyList<Movie> movies,
+        string name, IReadOnlyList<Movie> movies,
         List<IDisposable> owned, CancellationToken cancellationToken)
     {
         switch (name)
@@ -45,7 +77,7 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
                 return null;
             case "local":
             {
-                var reranker = CreateLocalReranker(firstStageEmbedder, owned);
+                var reranker = await CreateLocalRerankerAsync(owned).ConfigureAwait(false);
                 var texts = movies.Select(m => MovieText.Compose(m, settings.RerankFields ?? new MovieSearchOptions().RerankFields)).ToList();
                 await reranker.WarmUpAsync(texts, cancellationToken).ConfigureAwait(false);
                 return reranker;
@@ -61,13 +93,11 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
         }
     }
 
-    private SignalFusionReranker CreateLocalReranker(IEmbeddingGenerator<string, Embedding<float>> firstStageEmbedder, List<IDisposable> owned)
+    private async Task<SignalFusionReranker> CreateLocalRerankerAsync(List<IDisposable> owned)
     {
         // The reranker's models read all movie fields; both sit behind the disk cache, so documents are embedded once.
-        var arctic = firstStageEmbedder.GetService<OnnxEmbeddingGenerator>() is { Model.ModelId: var id } && id == OnnxEmbeddingModel.ArcticEmbedXs.ModelId
-            ? firstStageEmbedder
-            : Own(new OnnxEmbeddingGenerator(OnnxEmbeddingModel.ArcticEmbedXs), owned);
-        var miniLm = Own(new OnnxEmbeddingGenerator(OnnxEmbeddingModel.MiniLmL6V2), owned);
+        var arctic = await LocalModel("arctic", owned).ConfigureAwait(false);
+        var miniLm = await LocalModel("minilm", owned).ConfigureAwait(false);
         return LocalFusionReranker.Create(Cached(arctic, owned), Cached(miniLm, owned));
     }
 
@@ -119,5 +149,15 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
             : await OnnxCrossEncoderReranker.FromHuggingFaceAsync(model, Path.Combine(cacheDirectory, "models"), cancellationToken: cancellationToken).ConfigureAwait(false);
         owned.Add(reranker);
         return reranker;
+    }
+
+    /// <summary>Disposes a model that is loading in the background once it has loaded (disposing the query cache disposes the session).</summary>
+    private sealed class LoadingModel(Task<QueryEmbeddingCache> loading) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (loading.IsCompletedSuccessfully) loading.Result.Dispose();
+            else _ = loading.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }
     }
 }

@@ -420,6 +420,14 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         }
     }
 
+    /// <summary>
+    /// Builds the keyword (BM25) index of the full-text properties now instead of on the first
+    /// <see cref="HybridSearchAsync{TInput}"/>, e.g. during start-up, so that no search pays for analyzing every record.
+    /// Later upserts and deletes keep it in sync. Does nothing when it exists already.
+    /// </summary>
+    /// <exception cref="VectorStoreException">The collection does not exist.</exception>
+    public void EnsureKeywordIndex() => GetStorage("EnsureKeywordIndex").EnsureLexicalIndex();
+
     // Standardises both score lists over the records that passed the filter (keyword non-matches score 0) and adds them.
     private static IReadOnlyList<LexicalMatch<int>> WeightedZScoreFusion(
         (double Score, int Row)[] dense, IReadOnlyList<LexicalMatch<int>> sparse, bool higherIsBetter, double keywordWeight)

@@ -4,7 +4,9 @@ using Microsoft.SemanticKernel;
 using SkRerank.Onnx.Reranking;
 using SkRerank.Plugin;
 using SkRerank.Reranking;
+using SkRerank.Tests.Agents;
 using SkRerank.Tests.Onnx;
+using System.Text.Json.Nodes;
 using SkRerank.Tests.Support;
 
 namespace SkRerank.Tests.Reranking;
@@ -45,7 +47,7 @@ public class RerankersThroughSearchTests
     [Fact]
     public async Task A_chat_completion_reranker_behind_search_movies()
     {
-        var client = new ScriptedClient(request => ScriptedChatServer.GradeByWordOverlap(request, "shark beach"));
+        var client = new ScriptedClient(request => GradeByWordOverlap(request, "shark beach"));
         var reranker = new ChatCompletionReranker(client);
         var hits = await SearchMoviesAsync(reranker, "shark beach");
         Assert.Equal("Jaws", hits[0].Title);
@@ -70,7 +72,8 @@ public class RerankersThroughSearchTests
     [Fact]
     public async Task Cli_search_with_the_chat_reranker_against_an_openai_compatible_server()
     {
-        await using var server = ScriptedChatServer.Start(request => ScriptedChatServer.GradeByWordOverlap(request, "space astronaut earth"));
+        JsonObject Grade(JsonObject request) => ScriptedChatServer.Answer("scripted", GradeByWordOverlap(request, "space astronaut earth"));
+        await using var server = await ScriptedChatServer.StartAsync(Grade, Grade); // 25 candidates, at most 20 per prompt
         using var temp = new TempDirectory();
         var dataset = CliProcess.WriteMovieSubset(temp, 30);
         var result = await CliProcess.RunAsync(
@@ -80,8 +83,8 @@ public class RerankersThroughSearchTests
         Assert.True(result.ExitCode == 0, result.Error);
         using var json = JsonDocument.Parse(result.Output);
         Assert.True(json.RootElement.GetProperty("reranked").GetBoolean());
-        Assert.Equal(2, server.Requests.Count); // 25 candidates, at most 20 per prompt
-        Assert.All(server.Requests, r => Assert.Equal("meta-llama/Llama-3.3-70B-Instruct-Turbo", r["model"]!.GetValue<string>()));
+        Assert.Equal(2, server.Requests.Count);
+        Assert.All(server.Requests, r => Assert.Equal("meta-llama/Llama-3.3-70B-Instruct-Turbo", r.Body["model"]!.GetValue<string>()));
         Assert.Contains("Interstellar", result.Output);
     }
 
@@ -96,6 +99,25 @@ public class RerankersThroughSearchTests
         Assert.False(json.RootElement.GetProperty("reranked").GetBoolean());
         var candidates = json.RootElement.GetProperty("candidates").EnumerateArray().Take(5).Select(c => c.GetProperty("id").GetInt32());
         Assert.Equal(candidates, json.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetInt32()));
+    }
+
+    /// <summary>
+    /// Grades each "[n] text" line of the last user message by how many query words it contains — a stand-in for
+    /// an LLM judge, in the pointwise JSON the chat reranker asks for (fenced, as models often answer).
+    /// </summary>
+    private static string GradeByWordOverlap(JsonObject request, string query)
+    {
+        var user = request["messages"]!.AsArray().Last(m => m!["role"]!.GetValue<string>() == "user")!["content"]!.ToString();
+        var words = query.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var grades = new JsonArray();
+        foreach (var line in user.Split('\n'))
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(line, @"^\[(\d+)\]\s*(.*)$");
+            if (!match.Success) continue;
+            var text = match.Groups[2].Value.ToLowerInvariant();
+            grades.Add(new JsonObject { ["index"] = int.Parse(match.Groups[1].Value), ["grade"] = Math.Min(3, words.Count(text.Contains)) });
+        }
+        return "```json\n" + new JsonObject { ["grades"] = grades }.ToJsonString() + "\n```";
     }
 
     /// <summary>An IChatClient that answers from a script, standing in for an LLM.</summary>
