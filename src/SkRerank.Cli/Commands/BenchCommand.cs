@@ -6,6 +6,7 @@ using SkRerank.Cli.Benchmarking;
 using SkRerank.Cli.Composition;
 using SkRerank.Embeddings;
 using SkRerank.Evaluation;
+using Microsoft.Extensions.Logging;
 using SkRerank.Movies;
 
 namespace SkRerank.Cli.Commands;
@@ -23,7 +24,7 @@ internal static class BenchCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var quick = new Option<bool>("--quick") { Description = "A reduced run (fewer texts, queries and sizes; no 1M vectors) that finishes in about a minute." };
+        var quick = new Option<bool>("--quick") { Description = $"A reduced run (the first {QuickMovies} movies, fewer texts, queries and sizes; no 1M vectors) that finishes in about a minute." };
         var sections = new Option<string[]>("--section")
         {
             Description = $"Run only these sections (repeatable): {string.Join(", ", AllSections)}. Default: all.",
@@ -45,6 +46,8 @@ internal static class BenchCommand
                 throw new CliException($"Unknown --section '{unknown}'; use one of: {string.Join(", ", AllSections)}.");
 
             var log = context.Error;
+            using var scratch = isQuick ? new ScratchDirectory() : null;
+            if (scratch is not null) settings = settings with { Dataset = await QuickSubsetAsync(settings.Dataset, scratch.Path, context, ct) };
             var report = new JsonObject
             {
                 ["quick"] = isQuick,
@@ -146,6 +149,31 @@ internal static class BenchCommand
             return 0;
         }));
         return command;
+    }
+
+    // --quick searches the first QuickMovies movies, so that a cold embedding cache (CI) costs seconds, not minutes.
+    private const int QuickMovies = 200;
+
+    private static async Task<string> QuickSubsetAsync(string? dataset, string folder, CliContext context, CancellationToken cancellationToken)
+    {
+        var source = await new MovieDatasetLocator(logger: context.LoggerFactory.CreateLogger("SkRerank.Cli"))
+            .LocateAsync(dataset, cancellationToken: cancellationToken);
+        using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(source, cancellationToken));
+        var subset = document.RootElement.EnumerateArray().Take(QuickMovies).Select(e => e.GetRawText());
+        var path = Path.Combine(folder, "movies.json");
+        await File.WriteAllTextAsync(path, "[" + string.Join(",\n", subset) + "]", cancellationToken);
+        return path;
+    }
+
+    /// <summary>A temporary folder, deleted on dispose.</summary>
+    private sealed class ScratchDirectory : IDisposable
+    {
+        public string Path { get; } = Directory.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "skrerank-bench-" + Guid.NewGuid().ToString("N"))).FullName;
+
+        public void Dispose()
+        {
+            try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+        }
     }
 
     private static async Task<IReadOnlyList<string>> DevQueriesAsync(CancellationToken cancellationToken)
