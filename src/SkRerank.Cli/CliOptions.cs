@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SkRerank.Cli.Composition;
+using SkRerank.Movies;
 
 namespace SkRerank.Cli;
 
@@ -55,6 +56,31 @@ internal static class CliOptions
         Recursive = true,
     };
 
+    public static readonly Option<int> Candidates = new("--candidates")
+    {
+        Description = "How many first-stage candidates the reranker reads (the cookbook uses 25).",
+        DefaultValueFactory = _ => 25,
+        Recursive = true,
+    };
+
+    public static readonly Option<double?> MinScore = new("--min-score")
+    {
+        Description = "Drop reranked results scoring below this (scales differ per reranker).",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> RerankFields = new("--rerank-fields")
+    {
+        Description = "Movie fields the reranker reads, comma-separated: title,overview,tagline,director,genres (default: all).",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> FailClosed = new("--fail-closed")
+    {
+        Description = "Fail the search when the reranker fails, instead of returning first-stage order marked reranked: false.",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Verbose = new("--verbose", "-v")
     {
         Description = "Log details to stderr.",
@@ -71,12 +97,30 @@ internal static class CliOptions
         command.Options.Add(EmbeddingModel);
         command.Options.Add(RerankModel);
         command.Options.Add(FirstStage);
+        command.Options.Add(Candidates);
+        command.Options.Add(MinScore);
+        command.Options.Add(RerankFields);
+        command.Options.Add(FailClosed);
         command.Options.Add(Verbose);
+    }
+
+    private static MovieTextFields? ParseFields(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        var fields = MovieTextFields.None;
+        foreach (var name in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            fields |= Enum.TryParse<MovieTextFields>(name, ignoreCase: true, out var field) && field != MovieTextFields.None
+                ? field
+                : throw new CliException($"Unknown field '{name}' in --rerank-fields; use title, overview, tagline, director, genres (or all).");
+        }
+        return fields;
     }
 
     public static PipelineSettings ReadSettings(ParseResult result)
     {
         var provider = (result.GetValue(Provider) ?? "local").Trim().ToLowerInvariant();
+        if (result.GetValue(Candidates) is < 1 or > 500) throw new CliException("--candidates must be between 1 and 500.");
         if (provider is not ("local" or "together"))
             throw new CliException($"Unknown --provider '{provider}'; use local or together.");
         return new PipelineSettings
@@ -89,6 +133,10 @@ internal static class CliOptions
             Dataset = result.GetValue(Dataset),
             CacheDir = result.GetValue(CacheDir),
             FirstStage = result.GetValue(FirstStage),
+            Candidates = result.GetValue(Candidates),
+            MinScore = result.GetValue(MinScore),
+            RerankFields = ParseFields(result.GetValue(RerankFields)),
+            FailClosed = result.GetValue(FailClosed),
             Verbose = result.GetValue(Verbose),
         };
     }

@@ -8,4 +8,5 @@ root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(ChatCommand.Create());
 root.Subcommands.Add(McpCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return await root.Parse(args).InvokeAsync();

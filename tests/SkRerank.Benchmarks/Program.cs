@@ -1,1 +1,2 @@
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// dotnet run -c Release --project tests/SkRerank.Benchmarks -- --filter '*'   (see docs/performance.md)
+BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(SkRerank.Benchmarks.BenchmarkData).Assembly).Run(args);

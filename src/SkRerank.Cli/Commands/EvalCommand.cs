@@ -19,12 +19,11 @@ internal static class EvalCommand
                 + "with FIRST = dense|hybrid and RERANKER = local|together|cross-encoder|none, e.g. hybrid+local.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var candidates = new Option<int>("--candidates") { Description = "First-stage candidates per query.", DefaultValueFactory = _ => 25 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with metrics and every query's ranking." };
 
         var command = new Command("eval", "Evaluate pipelines on judged queries: nDCG@5, nDCG@10, MRR@10, Recall@25 and per-stage latency.")
         {
-            qrels, pipelines, candidates, json,
+            qrels, pipelines, json,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(result, cancellationToken, async (context, ct) =>
         {
@@ -33,7 +32,7 @@ internal static class EvalCommand
                 ?? throw new CliException("No --qrels FILE given and ../shared/eval/dev.jsonl was not found.");
             var queries = await QrelsFile.LoadAsync(qrelsPath, ct);
             var names = result.GetValue(pipelines) is { Length: > 0 } given ? given : ["default", "stage1"];
-            var pool = result.GetValue(candidates);
+            var pool = settings.Candidates;
             if (pool is < 25 or > MovieSearchService.MaxCandidates)
                 throw new CliException($"--candidates must be between 25 and {MovieSearchService.MaxCandidates} (runs list at least 25 ids).");
 
@@ -54,7 +53,7 @@ internal static class EvalCommand
         return command;
     }
 
-    private static string? FindDevQrels()
+    internal static string? FindDevQrels()
     {
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {

@@ -12,29 +12,26 @@ internal static class SearchCommand
     {
         var query = new Argument<string>("query") { Description = "What to look for, e.g. \"super hero mystery action movie about bats\"." };
         var top = new Option<int>("--top") { Description = "How many reranked results to show (1-20).", DefaultValueFactory = _ => 5 };
-        var candidates = new Option<int>("--candidates") { Description = "How many first-stage candidates to rerank.", DefaultValueFactory = _ => 25 };
         var genre = new Option<string?>("--genre") { Description = "Only movies of this genre." };
         var director = new Option<string?>("--director") { Description = "Only movies by this director." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
 
         var command = new Command("search", "Search the movies: vector search for candidates, then rerank them.")
         {
-            query, top, candidates, genre, director, json,
+            query, top, genre, director, json,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(result, cancellationToken, async (context, ct) =>
         {
             var settings = CliOptions.ReadSettings(result);
             if (result.GetValue(top) is < 1 or > MovieSearchOptions.MaxTopN)
                 throw new CliException($"--top must be between 1 and {MovieSearchOptions.MaxTopN}.");
-            if (result.GetValue(candidates) is < 1 or > 500)
-                throw new CliException("--candidates must be between 1 and 500.");
 
             await using var pipeline = await SearchPipeline.BuildAsync(settings, context.LoggerFactory, context.Error, ct);
             var response = await pipeline.Search.SearchAsync(new MovieSearchRequest
             {
                 Query = result.GetValue(query) ?? "",
                 TopN = result.GetValue(top),
-                Candidates = result.GetValue(candidates),
+                Candidates = settings.Candidates,
                 Genre = result.GetValue(genre),
                 Director = result.GetValue(director),
             }, ct);

@@ -3,32 +3,72 @@ using Microsoft.Extensions.Logging;
 using SkRerank.Embeddings;
 using SkRerank.Movies;
 using SkRerank.Onnx.Embeddings;
+using SkRerank.Onnx.Reranking;
+using SkRerank.Together;
+using Microsoft.SemanticKernel.Connectors.OpenAI;
 using SkRerank.Reranking;
 using SkRerank.Search;
 
 namespace SkRerank.Cli.Composition;
 
 /// <summary>Creates the embedding generator and reranker a user picked by name on the command line.</summary>
-internal sealed class ComponentFactory(ILoggerFactory loggerFactory, string cacheDirectory)
+internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory loggerFactory, string cacheDirectory)
 {
-    public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together"];
-    public static readonly string[] RerankerChoices = ["local", "together", "none", "cross-encoder"];
+    private readonly Dictionary<string, Task<QueryEmbeddingCache>> _localModels = [];
+    private TogetherClients? _together;
 
-    public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string name, List<IDisposable> owned)
+    public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together"];
+    public static readonly string[] RerankerChoices = ["local", "together", "cross-encoder", "chat", "none"];
+
+    /// <summary>The chat model that grades candidates for <c>--reranker chat</c> unless <c>--rerank-model</c> names another.</summary>
+    public const string DefaultChatRerankModel = "meta-llama/Llama-3.3-70B-Instruct-Turbo";
+
+    /// <summary>
+    /// Starts loading the local models the settings need, each on its own thread-pool thread. An ONNX session takes
+    /// about half a second to load, mostly on one core, and its first run is slow too; doing both for every model at
+    /// once, while the dataset and caches load, takes that off the start-up critical path.
+    /// </summary>
+    public void StartLoadingLocalModels(List<IDisposable> owned)
     {
-        IEmbeddingGenerator<string, Embedding<float>> generator = name switch
+        if (settings.EffectiveEmbeddings is "arctic" or "minilm") LocalModel(settings.EffectiveEmbeddings, owned);
+        if (settings.EffectiveReranker == "local")
         {
-            "arctic" => new OnnxEmbeddingGenerator(OnnxEmbeddingModel.ArcticEmbedXs),
-            "minilm" => new OnnxEmbeddingGenerator(OnnxEmbeddingModel.MiniLmL6V2),
-            "together" => CreateTogetherEmbeddingGenerator(),
-            _ => throw new CliException($"Unknown --embeddings '{name}'; use one of: {string.Join(", ", EmbeddingChoices)}."),
-        };
-        owned.Add(generator);
-        return generator;
+            LocalModel("arctic", owned);
+            LocalModel("minilm", owned);
+        }
+    }
+
+    public async Task<IEmbeddingGenerator<string, Embedding<float>>> CreateEmbeddingGeneratorAsync(string name, List<IDisposable> owned) => name switch
+    {
+        "arctic" or "minilm" => await LocalModel(name, owned).ConfigureAwait(false),
+        // Queries are embedded by the first stage and again by the reranker's similarity signal: one remote call.
+        "together" => new QueryEmbeddingCache(CreateTogetherEmbeddingGenerator(owned)),
+        _ => throw new CliException($"Unknown --embeddings '{name}'; use one of: {string.Join(", ", EmbeddingChoices)}."),
+    };
+
+    // One generator per local model, shared by both stages behind one query cache, so that a query embedded for the first
+    // stage is not embedded again by the reranker (and the reranker can embed it ahead, see IQueryPreparingReranker).
+    private Task<QueryEmbeddingCache> LocalModel(string name, List<IDisposable> owned)
+    {
+        lock (_localModels)
+        {
+            if (_localModels.TryGetValue(name, out var loading)) return loading;
+            var model = name == "arctic" ? OnnxEmbeddingModel.ArcticEmbedXs : OnnxEmbeddingModel.MiniLmL6V2;
+            loading = Task.Run(async () =>
+            {
+                var generator = new OnnxEmbeddingGenerator(model);
+                // The first run of a session allocates its buffers and JIT-compiles our code; pay for it here, off the query.
+                await generator.GenerateAsync(["warm up"], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query)).ConfigureAwait(false);
+                return new QueryEmbeddingCache(generator);
+            });
+            _localModels[name] = loading;
+            owned.Add(new LoadingModel(loading));
+            return loading;
+        }
     }
 
     public async Task<IReranker?> CreateRerankerAsync(
-        string name, IEmbeddingGenerator<string, Embedding<float>> firstStageEmbedder, IReadOnlyList<Movie> movies,
+        string name, IReadOnlyList<Movie> movies,
         List<IDisposable> owned, CancellationToken cancellationToken)
     {
         switch (name)
@@ -37,36 +77,87 @@ internal sealed class ComponentFactory(ILoggerFactory loggerFactory, string cach
                 return null;
             case "local":
             {
-                var reranker = CreateLocalReranker(firstStageEmbedder, owned);
-                var texts = movies.Select(m => MovieText.Compose(m, new MovieSearchOptions().RerankFields)).ToList();
+                var reranker = await CreateLocalRerankerAsync(owned).ConfigureAwait(false);
+                var texts = movies.Select(m => MovieText.Compose(m, settings.RerankFields ?? new MovieSearchOptions().RerankFields)).ToList();
                 await reranker.WarmUpAsync(texts, cancellationToken).ConfigureAwait(false);
                 return reranker;
             }
             case "together":
-                return CreateTogetherReranker();
+                return Together(owned).Reranker;
             case "cross-encoder":
-                return await CreateCrossEncoderAsync(cancellationToken).ConfigureAwait(false);
+                return await CreateCrossEncoderAsync(owned, cancellationToken).ConfigureAwait(false);
+            case "chat":
+                return CreateChatReranker();
             default:
                 throw new CliException($"Unknown --reranker '{name}'; use one of: {string.Join(", ", RerankerChoices)}.");
         }
     }
 
-    private SignalFusionReranker CreateLocalReranker(IEmbeddingGenerator<string, Embedding<float>> firstStageEmbedder, List<IDisposable> owned)
+    private async Task<SignalFusionReranker> CreateLocalRerankerAsync(List<IDisposable> owned)
     {
-        var miniLm = new OnnxEmbeddingGenerator(OnnxEmbeddingModel.MiniLmL6V2);
-        owned.Add(miniLm);
-        var cachedMiniLm = new DiskCachingEmbeddingGenerator(miniLm, Path.Combine(cacheDirectory, "embeddings"),
-            loggerFactory.CreateLogger<DiskCachingEmbeddingGenerator>());
-        owned.Add(cachedMiniLm);
-        return SkRerank.Onnx.Reranking.LocalFusionReranker.Create(cachedMiniLm);
+        // The reranker's models read all movie fields; both sit behind the disk cache, so documents are embedded once.
+        var arctic = await LocalModel("arctic", owned).ConfigureAwait(false);
+        var miniLm = await LocalModel("minilm", owned).ConfigureAwait(false);
+        return LocalFusionReranker.Create(Cached(arctic, owned), Cached(miniLm, owned));
     }
 
-    private IEmbeddingGenerator<string, Embedding<float>> CreateTogetherEmbeddingGenerator() =>
-        throw new CliException("The Together provider is not wired yet.");
+    // One Together client pair per pipeline, so embeddings and reranking share the HTTP client and options.
+    private TogetherClients Together(List<IDisposable> owned)
+    {
+        if (_together is not null) return _together;
+        var options = TogetherOptions.FromEnvironment();
+        if (settings.EmbeddingModel is { Length: > 0 } embeddingModel) options.EmbeddingModel = embeddingModel;
+        if (settings.RerankModel is { Length: > 0 } rerankModel) options.RerankModel = rerankModel;
+        if (string.IsNullOrWhiteSpace(options.ApiKey))
+            throw new CliException($"A Together stage was selected but {TogetherOptions.ApiKeyEnvironmentVariable} is not set; export your API key or use --provider local.");
+        _together = TogetherClientFactory.Create(options, loggerFactory);
+        owned.Add(_together);
+        return _together;
+    }
 
-    private IReranker CreateTogetherReranker() =>
-        throw new CliException("The Together provider is not wired yet.");
+    private static T Own<T>(T disposable, List<IDisposable> owned) where T : IDisposable
+    {
+        owned.Add(disposable);
+        return disposable;
+    }
 
-    private Task<IReranker> CreateCrossEncoderAsync(CancellationToken cancellationToken) =>
-        throw new CliException("The cross-encoder reranker is not wired yet.");
+    private DiskCachingEmbeddingGenerator Cached(IEmbeddingGenerator<string, Embedding<float>> generator, List<IDisposable> owned) =>
+        Own(new DiskCachingEmbeddingGenerator(generator, Path.Combine(cacheDirectory, "embeddings"), loggerFactory.CreateLogger<DiskCachingEmbeddingGenerator>()), owned);
+
+    private IEmbeddingGenerator<string, Embedding<float>> CreateTogetherEmbeddingGenerator(List<IDisposable> owned) =>
+        Together(owned).EmbeddingGenerator;
+
+    // An LLM grades the candidates through any OpenAI-compatible /chat/completions (Together's by default).
+    private ChatCompletionReranker CreateChatReranker()
+    {
+        var options = TogetherOptions.FromEnvironment();
+        if (string.IsNullOrWhiteSpace(options.ApiKey))
+            throw new CliException($"--reranker chat calls {options.BaseUrl}/chat/completions but {TogetherOptions.ApiKeyEnvironmentVariable} is not set; export your API key or pick another --reranker.");
+        var model = settings.RerankModel ?? DefaultChatRerankModel;
+        // The endpoint overload of OpenAIChatCompletionService is experimental; an OpenAIClient with an endpoint is not.
+        var client = new OpenAI.OpenAIClient(new System.ClientModel.ApiKeyCredential(options.ApiKey), new OpenAI.OpenAIClientOptions { Endpoint = new Uri(options.BaseUrl) });
+        var chat = new OpenAIChatCompletionService(model, client, loggerFactory);
+        return new ChatCompletionReranker(chat, new ChatCompletionRerankerOptions { ModelId = model }, loggerFactory.CreateLogger<ChatCompletionReranker>());
+    }
+
+    private async Task<IReranker> CreateCrossEncoderAsync(List<IDisposable> owned, CancellationToken cancellationToken)
+    {
+        var model = settings.RerankModel
+            ?? throw new CliException("--reranker cross-encoder needs --rerank-model: a folder with model.onnx and vocab.txt (or tokenizer.json), or a Hugging Face id such as cross-encoder/ms-marco-MiniLM-L-6-v2.");
+        var reranker = Directory.Exists(model)
+            ? OnnxCrossEncoderReranker.FromDirectory(model)
+            : await OnnxCrossEncoderReranker.FromHuggingFaceAsync(model, Path.Combine(cacheDirectory, "models"), cancellationToken: cancellationToken).ConfigureAwait(false);
+        owned.Add(reranker);
+        return reranker;
+    }
+
+    /// <summary>Disposes a model that is loading in the background once it has loaded (disposing the query cache disposes the session).</summary>
+    private sealed class LoadingModel(Task<QueryEmbeddingCache> loading) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (loading.IsCompletedSuccessfully) loading.Result.Dispose();
+            else _ = loading.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }
+    }
 }

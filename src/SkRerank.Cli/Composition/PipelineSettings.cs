@@ -19,6 +19,14 @@ internal sealed record PipelineSettings
     public string? CacheDir { get; init; }
     /// <summary>--first-stage vector|hybrid.</summary>
     public string? FirstStage { get; init; }
+    /// <summary>--candidates K.</summary>
+    public int Candidates { get; init; } = 25;
+    /// <summary>--min-score.</summary>
+    public double? MinScore { get; init; }
+    /// <summary>--rerank-fields.</summary>
+    public SkRerank.Movies.MovieTextFields? RerankFields { get; init; }
+    /// <summary>--fail-closed.</summary>
+    public bool FailClosed { get; init; }
     /// <summary>--verbose: log to stderr at Debug level.</summary>
     public bool Verbose { get; init; }
     /// <summary>Show an indexing progress bar on stderr.</summary>

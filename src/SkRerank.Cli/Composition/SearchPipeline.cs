@@ -37,26 +37,46 @@ internal sealed class SearchPipeline : IAsyncDisposable
         PipelineSettings settings, ILoggerFactory loggerFactory, TextWriter progressWriter, CancellationToken cancellationToken,
         Action<MovieSearchOptions>? configureSearch = null)
     {
+        var owned = new List<IDisposable>();
+        try
+        {
+            return await BuildCoreAsync(settings, loggerFactory, progressWriter, owned, configureSearch, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Models load in the background from the start; a failed build must not leave them behind.
+            for (var i = owned.Count - 1; i >= 0; i--) owned[i].Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<SearchPipeline> BuildCoreAsync(
+        PipelineSettings settings, ILoggerFactory loggerFactory, TextWriter progressWriter, List<IDisposable> owned,
+        Action<MovieSearchOptions>? configureSearch, CancellationToken cancellationToken)
+    {
         var logger = loggerFactory.CreateLogger("SkRerank.Cli");
+        var cacheDirectory = CacheDirectory.Resolve(settings.CacheDir);
+        var components = new ComponentFactory(settings, loggerFactory, cacheDirectory);
+        components.StartLoadingLocalModels(owned);
         var locator = new MovieDatasetLocator(logger: logger);
         var datasetPath = await locator.LocateAsync(settings.Dataset, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (locator.Downloaded) progressWriter.WriteLine($"Downloaded the cookbook's movies.json to {datasetPath}");
         var movies = await MovieDataset.LoadAsync(datasetPath, cancellationToken).ConfigureAwait(false);
 
-        var cacheDirectory = CacheDirectory.Resolve(settings.CacheDir);
-        var components = new ComponentFactory(loggerFactory, cacheDirectory);
-        var owned = new List<IDisposable>();
-
-        var embedder = components.CreateEmbeddingGenerator(settings.EffectiveEmbeddings, owned);
+        var embedder = await components.CreateEmbeddingGeneratorAsync(settings.EffectiveEmbeddings, owned).ConfigureAwait(false);
         var cached = new DiskCachingEmbeddingGenerator(embedder, Path.Combine(cacheDirectory, "embeddings"),
             loggerFactory.CreateLogger<DiskCachingEmbeddingGenerator>());
         owned.Add(cached);
 
-        var dimensions = cached.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
+        // Remote models of unknown size tell us by embedding one text (a document, so the disk cache keeps it).
+        var dimensions = cached.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions
+            ?? (await cached.GenerateAsync([movies[0].ToEmbeddingText()], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector.Length;
         var collection = new InMemoryVectorStoreCollection<int, Movie>("movies", new InMemoryCollectionOptions
         {
-            Definition = dimensions is { } d ? MovieCollectionDefinition.Create(d, new QueryEmbeddingGenerator(cached)) : null,
+            Definition = MovieCollectionDefinition.Create(dimensions, new QueryEmbeddingGenerator(cached)),
             EmbeddingGenerator = new QueryEmbeddingGenerator(cached),
+            HybridFusion = HybridFusionMethod.WeightedZScore,
+            KeywordWeight = MovieSearchOptions.DefaultKeywordWeight,
         });
         owned.Add(collection);
 
@@ -65,14 +85,26 @@ internal sealed class SearchPipeline : IAsyncDisposable
         var progress = settings.ShowProgress ? new Output.ProgressBar($"Embedding {movies.Count} movies ({embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId})", progressWriter) : null;
         var report = await indexer.IndexAsync(movies, cached.Count >= movies.Count ? null : progress, cancellationToken).ConfigureAwait(false);
 
-        var reranker = await components.CreateRerankerAsync(settings.EffectiveReranker, embedder, movies, owned, cancellationToken).ConfigureAwait(false);
-
-        var options = new MovieSearchOptions();
+        var options = new MovieSearchOptions
+        {
+            Candidates = settings.Candidates,
+            MinRelevanceScore = settings.MinScore,
+            FailOpen = !settings.FailClosed,
+        };
+        if (settings.RerankFields is { } fields) options.RerankFields = fields;
         if (settings.FirstStage is { } firstStage)
             options.FirstStage = Enum.TryParse<FirstStageMode>(firstStage, ignoreCase: true, out var mode)
                 ? mode
                 : throw new CliException($"Unknown --first-stage '{firstStage}'; use vector or hybrid.");
         configureSearch?.Invoke(options);
+
+        // The first hybrid search would build the keyword index (analyzing every movie); build it beside the reranker's
+        // warm-up instead, off the query path.
+        var keywordIndex = options.FirstStage == FirstStageMode.Hybrid
+            ? Task.Run(collection.EnsureKeywordIndex, cancellationToken)
+            : Task.CompletedTask;
+        var reranker = await components.CreateRerankerAsync(settings.EffectiveReranker, movies, owned, cancellationToken).ConfigureAwait(false);
+        await keywordIndex.ConfigureAwait(false);
         var search = new MovieSearchService(collection, cached, reranker, catalog, Options.Create(options),
             loggerFactory.CreateLogger<MovieSearchService>());
 

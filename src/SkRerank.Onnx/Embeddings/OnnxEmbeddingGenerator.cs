@@ -13,8 +13,8 @@ namespace SkRerank.Onnx.Embeddings;
 /// get the model's query prefix. Thread-safe: one session serves concurrent calls.
 /// </summary>
 /// <remarks>
-/// The work runs on the calling thread, with ONNX Runtime's own threads parallelising each batch; wrap the call in
-/// <see cref="Task.Run(Action)"/> to keep a UI thread free.
+/// A call of several batches runs them on thread-pool threads, <see cref="OnnxEmbeddingGeneratorOptions.MaxConcurrentBatches"/>
+/// at a time; a single batch runs on the calling thread.
 /// </remarks>
 public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
@@ -25,6 +25,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private readonly BertEncoder _encoder;
     private readonly int _maxTokens;
     private readonly int _batchSize;
+    private readonly int _concurrentBatches;
     private int _disposed;
 
     /// <summary>Loads <paramref name="model"/> into a new inference session.</summary>
@@ -38,18 +39,24 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         Model = model;
         _maxTokens = options.MaxTokens;
         _batchSize = options.BatchSize;
+        _concurrentBatches = options.MaxConcurrentBatches;
 
         using (var vocabulary = model.OpenVocabulary())
         {
             _encoder = new BertEncoder(WordPieceVocabulary.FromVocabTxt(vocabulary, model.LowerCase));
         }
 
-        using var sessionOptions = OnnxSessionOptions.Create(options.IntraOpNumThreads, options.ConfigureSessionOptions);
+        using var sessionOptions = OnnxSessionOptions.Create(
+            OnnxSessionOptions.DefaultIntraOpThreads(options.IntraOpNumThreads, options.MaxConcurrentBatches),
+            options.ConfigureSessionOptions);
         _session = BertSession.Create(model.OpenSession, sessionOptions, SelectOutput);
         try
         {
             var declared = _session.OutputDimensions[^1];
-            Dimensions = declared > 0 ? declared : Embed([_encoder.Single("", _maxTokens)], CancellationToken.None)[0].Length;
+            // A graph with a symbolic width shows it only by running; this happens once, on a tiny input, off any UI context.
+            Dimensions = declared > 0
+                ? declared
+                : EmbedAsync([_encoder.Single("", _maxTokens)], CancellationToken.None).GetAwaiter().GetResult()[0].Length;
         }
         catch
         {
@@ -81,7 +88,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
     /// <inheritdoc />
     /// <exception cref="NotSupportedException"><see cref="EmbeddingGenerationOptions.Dimensions"/> asks for another size.</exception>
-    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values,
         EmbeddingGenerationOptions? options = null,
         CancellationToken cancellationToken = default)
@@ -104,7 +111,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             tokenCount += sequences[i].Ids.Length;
         }
 
-        var vectors = Embed(sequences, cancellationToken);
+        var vectors = await EmbedAsync(sequences, cancellationToken).ConfigureAwait(false);
         var createdAt = DateTimeOffset.UtcNow;
         var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Length)
         {
@@ -115,7 +122,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             result.Add(new Embedding<float>(vector) { ModelId = Model.ModelId, CreatedAt = createdAt });
         }
 
-        return Task.FromResult(result);
+        return result;
     }
 
     /// <inheritdoc />
@@ -139,28 +146,20 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private EncodedSequence Encode(string text, string prefix) =>
         _encoder.Single(prefix.Length == 0 ? text : prefix + text, _maxTokens);
 
-    private float[][] Embed(EncodedSequence[] sequences, CancellationToken cancellationToken)
+    private async Task<float[][]> EmbedAsync(EncodedSequence[] sequences, CancellationToken cancellationToken)
     {
         var vectors = new float[sequences.Length][];
         if (sequences.Length == 0) return vectors;
-
-        var order = LengthOrder.LongestFirst(sequences);
-        using var batch = new PaddedBatch();
-        var rows = new List<EncodedSequence>(_batchSize);
-        for (var start = 0; start < order.Length; start += _batchSize)
-        {
-            rows.Clear();
-            var count = Math.Min(_batchSize, order.Length - start);
-            for (var k = 0; k < count; k++) rows.Add(sequences[order[start + k]]);
-            batch.Fill(rows, _encoder.PadId);
-
-            using var outputs = _session.Run(batch, cancellationToken);
-            var output = outputs[0];
-            var shape = output.GetTensorTypeAndShape().Shape;
-            var data = output.GetTensorDataAsSpan<float>();
-            for (var k = 0; k < count; k++) vectors[order[start + k]] = Pool(data, shape, k, batch);
-        }
-
+        await _session.RunBatchesAsync(
+            sequences,
+            _batchSize,
+            _concurrentBatches,
+            _encoder.PadId,
+            (batch, output, shape, indices) =>
+            {
+                for (var k = 0; k < indices.Length; k++) vectors[indices[k]] = Pool(output, shape, k, batch);
+            },
+            cancellationToken).ConfigureAwait(false);
         return vectors;
     }
 

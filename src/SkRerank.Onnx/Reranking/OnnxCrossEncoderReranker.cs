@@ -11,7 +11,8 @@ namespace SkRerank.Onnx.Reranking;
 /// </summary>
 /// <remarks>
 /// Tokenization is WordPiece (<c>vocab.txt</c>, or a <c>tokenizer.json</c> whose model is WordPiece); SentencePiece
-/// cross-encoders such as bge-reranker-base (XLM-RoBERTa) are not supported. The work runs on the calling thread.
+/// cross-encoders such as bge-reranker-base (XLM-RoBERTa) are not supported. Batches run on thread-pool threads,
+/// <see cref="OnnxCrossEncoderRerankerOptions.MaxConcurrentBatches"/> at a time.
 /// </remarks>
 public sealed class OnnxCrossEncoderReranker : IReranker, IDisposable
 {
@@ -37,9 +38,12 @@ public sealed class OnnxCrossEncoderReranker : IReranker, IDisposable
         if (!File.Exists(modelPath)) throw new FileNotFoundException($"ONNX model not found: {modelPath}", modelPath);
         if (!File.Exists(vocabularyPath)) throw new FileNotFoundException($"Vocabulary not found: {vocabularyPath}", vocabularyPath);
 
-        _options = options;
+        // A copy, so that later changes to the caller's options cannot disturb running calls.
+        _options = Copy(options);
         _encoder = new BertEncoder(WordPieceVocabulary.FromFile(vocabularyPath, options.LowerCase));
-        using var sessionOptions = OnnxSessionOptions.Create(options.IntraOpNumThreads, options.ConfigureSessionOptions);
+        using var sessionOptions = OnnxSessionOptions.Create(
+            OnnxSessionOptions.DefaultIntraOpThreads(options.IntraOpNumThreads, options.MaxConcurrentBatches),
+            options.ConfigureSessionOptions);
         _session = BertSession.Create(o => new InferenceSession(modelPath, o), sessionOptions, SelectOutput);
         Metadata = new RerankerMetadata("onnx", options.ModelId ?? DefaultModelId(modelPath));
     }
@@ -130,7 +134,7 @@ public sealed class OnnxCrossEncoderReranker : IReranker, IDisposable
 
     /// <inheritdoc />
     /// <remarks><see cref="RerankOptions.ModelId"/> is ignored: this reranker runs one model.</remarks>
-    public Task<IReadOnlyList<RerankResult>> RerankAsync(
+    public async Task<IReadOnlyList<RerankResult>> RerankAsync(
         string query,
         IReadOnlyList<string> documents,
         RerankOptions? options = null,
@@ -146,7 +150,7 @@ public sealed class OnnxCrossEncoderReranker : IReranker, IDisposable
                 "top_n", requested, $"top_n must be between 1 and the number of documents ({documents.Count}).");
         }
 
-        if (documents.Count == 0) return Task.FromResult<IReadOnlyList<RerankResult>>([]);
+        if (documents.Count == 0) return [];
 
         var queryPieces = _encoder.Pieces(query, _options.EffectiveMaxQueryTokens);
         var documentBudget = _options.MaxTokens - 3 - queryPieces.Length;
@@ -157,7 +161,7 @@ public sealed class OnnxCrossEncoderReranker : IReranker, IDisposable
             pairs[i] = _encoder.Pair(queryPieces, _encoder.Pieces(document, documentBudget));
         }
 
-        var scores = Score(pairs, cancellationToken);
+        var scores = await ScoreAsync(pairs, cancellationToken).ConfigureAwait(false);
         var ranked = new RerankResult[scores.Length];
         for (var i = 0; i < ranked.Length; i++) ranked[i] = new RerankResult(i, scores[i]);
         // Ties keep document order, so results are deterministic.
@@ -166,7 +170,7 @@ public sealed class OnnxCrossEncoderReranker : IReranker, IDisposable
             var byScore = b.RelevanceScore.CompareTo(a.RelevanceScore);
             return byScore != 0 ? byScore : a.Index.CompareTo(b.Index);
         });
-        return Task.FromResult<IReadOnlyList<RerankResult>>(ranked.AsSpan(0, topN).ToArray());
+        return ranked.AsSpan(0, topN).ToArray();
     }
 
     /// <summary>Releases the inference session.</summary>
@@ -175,35 +179,29 @@ public sealed class OnnxCrossEncoderReranker : IReranker, IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0) _session.Dispose();
     }
 
-    private double[] Score(EncodedSequence[] pairs, CancellationToken cancellationToken)
+    private async Task<double[]> ScoreAsync(EncodedSequence[] pairs, CancellationToken cancellationToken)
     {
         var scores = new double[pairs.Length];
-        var order = LengthOrder.LongestFirst(pairs);
-        using var batch = new PaddedBatch();
-        var rows = new List<EncodedSequence>(_options.BatchSize);
-        for (var start = 0; start < order.Length; start += _options.BatchSize)
-        {
-            rows.Clear();
-            var count = Math.Min(_options.BatchSize, order.Length - start);
-            for (var k = 0; k < count; k++) rows.Add(pairs[order[start + k]]);
-            batch.Fill(rows, _encoder.PadId);
-
-            using var outputs = _session.Run(batch, cancellationToken);
-            var shape = outputs[0].GetTensorTypeAndShape().Shape;
-            var logits = outputs[0].GetTensorDataAsSpan<float>();
-            var width = shape.Length == 1 ? 1 : (int)shape[^1];
-            for (var k = 0; k < count; k++)
+        await _session.RunBatchesAsync(
+            pairs,
+            _options.BatchSize,
+            _options.MaxConcurrentBatches,
+            _encoder.PadId,
+            (_, logits, shape, indices) =>
             {
-                scores[order[start + k]] = width switch
+                var width = shape.Length == 1 ? 1 : (int)shape[^1];
+                for (var k = 0; k < indices.Length; k++)
                 {
-                    1 => Activate(logits[k]),
-                    // softmax(l)[1] of two classes is the sigmoid of their difference.
-                    2 => Sigmoid((double)logits[2 * k + 1] - logits[2 * k]),
-                    _ => throw new NotSupportedException($"The model gives {width} logits per pair; expected 1, or 2 classes."),
-                };
-            }
-        }
-
+                    scores[indices[k]] = width switch
+                    {
+                        1 => Activate(logits[k]),
+                        // softmax(l)[1] of two classes is the sigmoid of their difference.
+                        2 => Sigmoid((double)logits[2 * k + 1] - logits[2 * k]),
+                        _ => throw new NotSupportedException($"The model gives {width} logits per pair; expected 1, or 2 classes."),
+                    };
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
         return scores;
     }
 
@@ -240,6 +238,7 @@ public sealed class OnnxCrossEncoderReranker : IReranker, IDisposable
         BatchSize = options.BatchSize,
         ScoreActivation = options.ScoreActivation,
         LowerCase = options.LowerCase,
+        MaxConcurrentBatches = options.MaxConcurrentBatches,
         IntraOpNumThreads = options.IntraOpNumThreads,
         ConfigureSessionOptions = options.ConfigureSessionOptions,
     };

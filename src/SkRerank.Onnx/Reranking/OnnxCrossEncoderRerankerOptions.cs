@@ -18,7 +18,7 @@ public sealed class OnnxCrossEncoderRerankerOptions
     public int? MaxQueryTokens { get; set; }
 
     /// <summary>Query-document pairs run through the model together, sorted by length so that batches pad little.</summary>
-    public int BatchSize { get; set; } = 16;
+    public int BatchSize { get; set; } = 8;
 
     /// <summary>How a single-logit output becomes the score. Two-class outputs always score the softmax of class 1.</summary>
     public CrossEncoderScoreActivation ScoreActivation { get; set; } = CrossEncoderScoreActivation.None;
@@ -26,7 +26,10 @@ public sealed class OnnxCrossEncoderRerankerOptions
     /// <summary>Whether text is lower-cased (and accents stripped); <see langword="null"/> reads it from <c>tokenizer.json</c>, uncased for <c>vocab.txt</c>.</summary>
     public bool? LowerCase { get; set; }
 
-    /// <summary>Threads ONNX Runtime uses inside one operator; <see langword="null"/> uses every core.</summary>
+    /// <summary>Batches run at the same time, each on its own thread; every core by default.</summary>
+    public int MaxConcurrentBatches { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Threads ONNX Runtime uses inside one operator; <see langword="null"/> means 1 when batches run concurrently, else every core.</summary>
     public int? IntraOpNumThreads { get; set; }
 
     /// <summary>Adjusts the ONNX Runtime session options last, e.g. to add an execution provider.</summary>
@@ -39,6 +42,7 @@ public sealed class OnnxCrossEncoderRerankerOptions
         // Three special tokens plus at least one token each for query and document.
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTokens, 5, nameof(MaxTokens));
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentBatches, 1, nameof(MaxConcurrentBatches));
         if (MaxQueryTokens is { } query)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(query, 1, nameof(MaxQueryTokens));

@@ -25,11 +25,11 @@ public sealed class Movie
     public string Overview { get; set; } = "";
 
     /// <summary>Director's name, or an empty string when the dataset has none.</summary>
-    [VectorStoreData(IsIndexed = true)]
+    [VectorStoreData(IsIndexed = true, IsFullTextIndexed = true)]
     public string Director { get; set; } = "";
 
     /// <summary>Genres, e.g. ["Action", "Science Fiction"] (multi-word genres are kept whole).</summary>
-    [VectorStoreData(IsIndexed = true)]
+    [VectorStoreData(IsIndexed = true, IsFullTextIndexed = true)]
     public List<string> Genres { get; set; } = [];
 
     /// <summary>Marketing tagline; <see langword="null"/> where the dataset has none.</summary>

@@ -28,8 +28,8 @@ public static class MovieCollectionDefinition
                 new VectorStoreKeyProperty(nameof(Movie.Id), typeof(int)),
                 new VectorStoreDataProperty(nameof(Movie.Title), typeof(string)) { IsFullTextIndexed = true },
                 new VectorStoreDataProperty(nameof(Movie.Overview), typeof(string)) { IsFullTextIndexed = true },
-                new VectorStoreDataProperty(nameof(Movie.Director), typeof(string)) { IsIndexed = true },
-                new VectorStoreDataProperty(nameof(Movie.Genres), typeof(List<string>)) { IsIndexed = true },
+                new VectorStoreDataProperty(nameof(Movie.Director), typeof(string)) { IsIndexed = true, IsFullTextIndexed = true },
+                new VectorStoreDataProperty(nameof(Movie.Genres), typeof(List<string>)) { IsIndexed = true, IsFullTextIndexed = true },
                 new VectorStoreDataProperty(nameof(Movie.Tagline), typeof(string)) { IsFullTextIndexed = true },
                 new VectorStoreVectorProperty(nameof(Movie.Embedding), typeof(ReadOnlyMemory<float>?), dimensions)
                 {

@@ -15,6 +15,9 @@ public sealed class EmbeddingSimilaritySignal(IEmbeddingGenerator<string, Embedd
     private readonly IEmbeddingGenerator<string, Embedding<float>> _generator =
         embeddingGenerator ?? throw new ArgumentNullException(nameof(embeddingGenerator));
 
+    /// <summary>The generator that embeds query and documents.</summary>
+    public IEmbeddingGenerator<string, Embedding<float>> Generator => _generator;
+
     /// <inheritdoc />
     public string Name { get; } = name ?? (embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "embedding") + "-cosine";
 
@@ -30,6 +33,16 @@ public sealed class EmbeddingSimilaritySignal(IEmbeddingGenerator<string, Embedd
             scores[i] = TensorPrimitives.CosineSimilarity(queryVector.Span, documentVectors[i].Vector.Span);
         return scores;
     }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Embeds the query only when the generator chain has a <see cref="QueryEmbeddingCache"/> to keep it for
+    /// <see cref="ScoreAsync"/>; without one the work would be done twice.
+    /// </remarks>
+    public Task PrepareQueryAsync(string query, CancellationToken cancellationToken = default) =>
+        _generator.GetService<QueryEmbeddingCache>() is null
+            ? Task.CompletedTask
+            : _generator.GenerateAsync([query], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken);
 
     /// <inheritdoc />
     public async Task WarmUpAsync(IReadOnlyList<string> documents, CancellationToken cancellationToken = default)

@@ -17,4 +17,10 @@ public interface IRelevanceSignal
     /// the query. Called by indexing; optional.
     /// </summary>
     Task WarmUpAsync(IReadOnlyList<string> documents, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>
+    /// Does the query-side work of <see cref="ScoreAsync"/> ahead of time (e.g. embeds the query into a cache), so that
+    /// it can overlap the first stage. Optional; a later <see cref="ScoreAsync"/> must give the same scores either way.
+    /// </summary>
+    Task PrepareQueryAsync(string query, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }

@@ -6,7 +6,7 @@ namespace SkRerank.Reranking;
 /// cross-encoder: it never reads query and document together in one model. It gives the second stage more evidence
 /// than the first stage had, with no model download.
 /// </summary>
-public sealed class SignalFusionReranker : IReranker
+public sealed class SignalFusionReranker : IQueryPreparingReranker
 {
     private readonly IReadOnlyList<(IRelevanceSignal Signal, double Weight)> _signals;
 
@@ -31,7 +31,12 @@ public sealed class SignalFusionReranker : IReranker
         RerankArguments.Validate(query, documents, options);
         if (documents.Count == 0) return [];
 
-        var perSignal = await Task.WhenAll(_signals.Select(s => s.Signal.ScoreAsync(query, documents, cancellationToken))).ConfigureAwait(false);
+        // Signals are embeddings and BM25, which cannot read "not X": score against the wanted part of the query.
+        var wanted = Search.QueryExclusion.Wanted(query);
+        // Signals may run synchronously to completion (an ONNX run on the calling thread); Task.Run puts them on separate
+        // cores instead of one after another.
+        var perSignal = await Task.WhenAll(_signals.Select(s => Task.Run(() => s.Signal.ScoreAsync(wanted, documents, cancellationToken), cancellationToken)))
+            .ConfigureAwait(false);
         var fused = new double[documents.Count];
         for (var s = 0; s < perSignal.Length; s++)
         {
@@ -47,7 +52,17 @@ public sealed class SignalFusionReranker : IReranker
         return RerankArguments.TopResults(fused, options?.TopN);
     }
 
+    /// <inheritdoc />
+    /// <remarks>Prepares every signal concurrently with the wanted part of the query, as <see cref="RerankAsync"/> scores it.</remarks>
+    public Task PrepareQueryAsync(string query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var wanted = Search.QueryExclusion.Wanted(query);
+        return Task.WhenAll(_signals.Select(s => Task.Run(() => s.Signal.PrepareQueryAsync(wanted, cancellationToken), cancellationToken)));
+    }
+
     /// <summary>Precomputes every signal's per-document state (e.g. embeddings) for these documents.</summary>
+    /// <remarks>Signals warm up concurrently (embedding models and BM25 analysis each keep a core busy).</remarks>
     public Task WarmUpAsync(IReadOnlyList<string> documents, CancellationToken cancellationToken = default) =>
-        Task.WhenAll(_signals.Select(s => s.Signal.WarmUpAsync(documents, cancellationToken)));
+        Task.WhenAll(_signals.Select(s => Task.Run(() => s.Signal.WarmUpAsync(documents, cancellationToken), cancellationToken)));
 }

@@ -24,6 +24,9 @@ public sealed class MovieSearchService
     private readonly MovieCatalog _catalog;
     private readonly MovieSearchOptions _options;
     private readonly ILogger _logger;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string? Genre, string? Director), Expression<Func<Movie, bool>>?> _filters = new();
+    private const int MaxCachedFilters = 4096;
+    private int _inFlight;
 
     /// <summary>Creates the service.</summary>
     /// <param name="collection">The indexed movies.</param>
@@ -74,15 +77,40 @@ public sealed class MovieSearchService
             throw new ArgumentOutOfRangeException(nameof(request), candidateCount, $"candidates must be at most {MaxCandidates}, but was {candidateCount}.");
         var filter = BuildFilter(request.Genre, request.Director);
 
+        // The first stage searches for what is wanted only: embeddings and BM25 cannot read "not X" (QueryExclusion).
+        // The reranker sees the whole query, since model-based rerankers do read negation.
+        var firstStageQuery = QueryExclusion.Wanted(query);
+
+        // The reranker's query-side work (its own models' query embeddings) does not need the candidates: start it now, so
+        // it runs on another core while this one embeds the query for the first stage.
+        // When every core already serves a search, a head start only adds thread hand-offs: RerankAsync does the work
+        // itself, later.
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        try
+        {
+            if (_reranker is IQueryPreparingReranker preparer && !request.SkipReranking && inFlight <= Environment.ProcessorCount)
+                _ = PrepareQuietlyAsync(preparer, query, cancellationToken);
+            return await SearchCoreAsync(request, query, topN, candidateCount, filter, firstStageQuery, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task<MovieSearchResponse> SearchCoreAsync(
+        MovieSearchRequest request, string query, int topN, int candidateCount, Expression<Func<Movie, bool>>? filter, string firstStageQuery,
+        CancellationToken cancellationToken)
+    {
         var clock = Stopwatch.StartNew();
         var embeddings = await _embeddingGenerator
-            .GenerateAsync([query], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
+            .GenerateAsync([firstStageQuery], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
             .ConfigureAwait(false);
         var queryVector = embeddings[0].Vector;
         var embedMs = clock.Elapsed.TotalMilliseconds;
 
         clock.Restart();
-        var candidates = await RetrieveAsync(query, queryVector, candidateCount, filter, cancellationToken).ConfigureAwait(false);
+        var candidates = await RetrieveAsync(firstStageQuery, queryVector, candidateCount, filter, cancellationToken).ConfigureAwait(false);
         var searchMs = clock.Elapsed.TotalMilliseconds;
 
         clock.Restart();
@@ -120,6 +148,18 @@ public sealed class MovieSearchService
             Reranker = reranked ? _reranker?.Metadata : null,
             Timings = new SearchTimings(embedMs, searchMs, rerankMs),
         };
+    }
+
+    private static async Task PrepareQuietlyAsync(IQueryPreparingReranker preparer, string query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Run(() => preparer.PrepareQueryAsync(query, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Only a head start: RerankAsync does the same work again and reports (or fails open on) any error.
+        }
     }
 
     private async Task<IReadOnlyList<SearchCandidate>> RetrieveAsync(
@@ -175,7 +215,18 @@ public sealed class MovieSearchService
                 ?? throw new ArgumentException($"Unknown genre '{genre.Trim()}'. Known genres: {string.Join(", ", MovieGenres.Known)}.", nameof(genre));
         }
         var canonicalDirector = string.IsNullOrWhiteSpace(director) ? null : _catalog.CanonicalDirector(director);
+        if (canonicalGenre is null && canonicalDirector is null) return null;
 
+        // The store compiles each filter expression instance once (a compile costs far more than a 1000-movie scan), so
+        // the same filter reuses its expression. The memo is capped so that arbitrary director names cannot grow it unboundedly.
+        if (_filters.TryGetValue((canonicalGenre, canonicalDirector), out var cached)) return cached;
+        var filter = CreateFilter(canonicalGenre, canonicalDirector);
+        if (_filters.Count < MaxCachedFilters) _filters.TryAdd((canonicalGenre, canonicalDirector), filter);
+        return filter;
+    }
+
+    private static Expression<Func<Movie, bool>>? CreateFilter(string? canonicalGenre, string? canonicalDirector)
+    {
         // Plain equality and List.Contains: the filter forms every VectorData connector translates.
         return (canonicalGenre, canonicalDirector) switch
         {

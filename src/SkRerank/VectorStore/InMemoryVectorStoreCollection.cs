@@ -62,6 +62,8 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
     private readonly VectorStoreCollectionMetadata _metadata;
     private readonly int _maxDegreeOfParallelism;
     private readonly int _rrfK;
+    private readonly HybridFusionMethod _fusion;
+    private readonly double _keywordWeight;
 
     /// <summary>Creates a standalone collection, with its own storage (not shared with any store).</summary>
     /// <param name="name">The collection name.</param>
@@ -86,6 +88,8 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         _model = RecordModelBuilder.Build<TKey, TRecord>(options.Definition, options.EmbeddingGenerator);
         _maxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
         _rrfK = options.ReciprocalRankFusionK;
+        _fusion = options.HybridFusion;
+        _keywordWeight = options.KeywordWeight;
         _metadata = new VectorStoreCollectionMetadata { VectorStoreSystemName = SystemName, CollectionName = name };
     }
 
@@ -389,12 +393,14 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         try
         {
             var all = Math.Max(1, storage.Count);
-            var dense = storage.Scan(vectorIndex, prepared, filter, threshold: null, capacity: all, _maxDegreeOfParallelism).Select(h => h.Row);
-            IEnumerable<int> sparse = keywordText.Length == 0
+            var dense = storage.Scan(vectorIndex, prepared, filter, threshold: null, capacity: all, _maxDegreeOfParallelism);
+            IReadOnlyList<LexicalMatch<int>> sparse = keywordText.Length == 0
                 ? []
-                : lexical.Search(keywordText, all, textField, filter is null ? null : row => filter(storage.StoredRecord(row))).Select(m => m.Key);
+                : lexical.Search(keywordText, all, textField, filter is null ? null : row => filter(storage.StoredRecord(row)));
 
-            var fused = ReciprocalRankFusion.Fuse([dense, sparse], _rrfK);
+            var fused = _fusion == HybridFusionMethod.WeightedZScore
+                ? WeightedZScoreFusion(dense, sparse, field.Distance.HigherIsBetter(), _keywordWeight)
+                : ReciprocalRankFusion.Fuse([dense.Select(h => h.Row), sparse.Select(m => m.Key)], _rrfK);
             var page = fused
                 .Where(m => options.ScoreThreshold is not { } t || m.Score >= t)
                 .Skip(options.Skip)
@@ -412,6 +418,37 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
             cancellationToken.ThrowIfCancellationRequested();
             yield return result;
         }
+    }
+
+    /// <summary>
+    /// Builds the keyword (BM25) index of the full-text properties now instead of on the first
+    /// <see cref="HybridSearchAsync{TInput}"/>, e.g. during start-up, so that no search pays for analyzing every record.
+    /// Later upserts and deletes keep it in sync. Does nothing when it exists already.
+    /// </summary>
+    /// <exception cref="VectorStoreException">The collection does not exist.</exception>
+    public void EnsureKeywordIndex() => GetStorage("EnsureKeywordIndex").EnsureLexicalIndex();
+
+    // Standardises both score lists over the records that passed the filter (keyword non-matches score 0) and adds them.
+    private static IReadOnlyList<LexicalMatch<int>> WeightedZScoreFusion(
+        (double Score, int Row)[] dense, IReadOnlyList<LexicalMatch<int>> sparse, bool higherIsBetter, double keywordWeight)
+    {
+        if (dense.Length == 0) return [];
+        var sign = higherIsBetter ? 1.0 : -1.0;
+        var denseMean = dense.Average(h => sign * h.Score);
+        var denseStd = Math.Sqrt(dense.Sum(h => Math.Pow(sign * h.Score - denseMean, 2)) / dense.Length);
+        var keyword = sparse.ToDictionary(m => m.Key, m => m.Score);
+        var keywordMean = keyword.Values.Sum() / dense.Length;
+        var keywordStd = Math.Sqrt((keyword.Values.Sum(v => (v - keywordMean) * (v - keywordMean))
+                                    + (dense.Length - keyword.Count) * keywordMean * keywordMean) / dense.Length);
+        return dense
+            .Select(h =>
+            {
+                var z = denseStd > 0 ? (sign * h.Score - denseMean) / denseStd : 0;
+                var k = keywordStd > 0 ? (keyword.GetValueOrDefault(h.Row) - keywordMean) / keywordStd : 0;
+                return new LexicalMatch<int>(h.Row, z + keywordWeight * k);
+            })
+            .OrderByDescending(m => m.Score)
+            .ToList();
     }
 
     /// <inheritdoc />

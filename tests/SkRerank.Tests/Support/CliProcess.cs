@@ -69,6 +69,15 @@ public static class CliProcess
         }
         return new CliRun(process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>Writes the first <paramref name="count"/> movies of the shared dataset to a file (a small, real corpus).</summary>
+    public static string WriteMovieSubset(TempDirectory temp, int count, string name = "movies.json")
+    {
+        var source = SharedData.MoviesJson ?? throw new InvalidOperationException("../shared/datasets/movies.json is missing");
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(source));
+        var subset = doc.RootElement.EnumerateArray().Take(count).Select(e => e.GetRawText());
+        return temp.File(name, "[" + string.Join(",\n", subset) + "]");
+    }
 }
 
 /// <summary>The outcome of a CLI run.</summary>

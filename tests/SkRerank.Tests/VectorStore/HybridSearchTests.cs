@@ -12,9 +12,9 @@ public class HybridSearchTests
     //   b: ln2 · 1 · 2.2 / (1 + 1.2 · (0.25 + 0.75 · 2 / 2.75)) = 0.780
     //   c: ln2 · 2 · 2.2 / (2 + 1.2 · (0.25 + 0.75 · 4 / 2.75)) = 0.845   → keyword ranking c, b.
     // RRF (k = 60): a = 1/61, b = 1/62 + 1/62, c = 1/63 + 1/61, d = 1/64 → c (0.0322664) > b (0.0322581) > a > d.
-    private static async Task<InMemoryVectorStoreCollection<string, Note>> NotesAsync()
+    private static async Task<InMemoryVectorStoreCollection<string, Note>> NotesAsync(InMemoryCollectionOptions? options = null)
     {
-        var collection = new InMemoryVectorStoreCollection<string, Note>("notes");
+        var collection = new InMemoryVectorStoreCollection<string, Note>("notes", options);
         await collection.EnsureCollectionExistsAsync();
         await collection.UpsertAsync(
         [
@@ -40,6 +40,33 @@ public class HybridSearchTests
         Assert.Equal(2.0 / 62, results[1].Score!.Value, 12);
         Assert.Equal(1.0 / 61, results[2].Score!.Value, 12);
         Assert.Equal(1.0 / 64, results[3].Score!.Value, 12);
+    }
+
+    [Fact]
+    public async Task Weighted_z_score_fusion_adds_standardised_dense_and_keyword_scores()
+    {
+        var collection = await NotesAsync(new InMemoryCollectionOptions { HybridFusion = HybridFusionMethod.WeightedZScore, KeywordWeight = 0.5 });
+
+        var results = await collection.HybridSearchAsync(Query, ["heist"], 4).ToListAsync();
+
+        // Dense cosines and the BM25 values worked out in the comment above; non-matching notes score 0.
+        double Cos(float x, float y) => x / Math.Sqrt(x * x + y * y);
+        var dense = new Dictionary<string, double> { ["a"] = 1, ["b"] = Cos(0.9f, 0.1f), ["c"] = Cos(0.5f, 0.5f), ["d"] = 0 };
+        double Bm25(double tf, double length) => Math.Log(2) * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * length / 2.75));
+        var keyword = new Dictionary<string, double> { ["a"] = 0, ["b"] = Bm25(1, 2), ["c"] = Bm25(2, 4), ["d"] = 0 };
+        static Dictionary<string, double> Z(Dictionary<string, double> s)
+        {
+            var mean = s.Values.Average();
+            var std = Math.Sqrt(s.Values.Sum(v => (v - mean) * (v - mean)) / s.Count);
+            return s.ToDictionary(kv => kv.Key, kv => (kv.Value - mean) / std);
+        }
+        var zd = Z(dense);
+        var zk = Z(keyword);
+        var expected = dense.Keys.ToDictionary(k => k, k => zd[k] + 0.5 * zk[k]);
+
+        Assert.Equal(expected.OrderByDescending(kv => kv.Value).Select(kv => kv.Key), results.Select(r => r.Record.Id));
+        Assert.All(results, r => Assert.Equal(expected[r.Record.Id], r.Score!.Value, 3));
+        Assert.Equal("b", results[0].Record.Id); // close to the query and matches the keyword: first, unlike under RRF
     }
 
     [Fact]
@@ -98,7 +125,13 @@ public class HybridSearchTests
     [Fact]
     public async Task Hybrid_search_refuses_a_property_that_is_not_full_text_indexed()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        // A Movie definition whose Director is filterable but not full-text indexed.
+        var definition = MovieCollectionDefinition.Create(SampleMovies.Dimensions);
+        var director = definition.Properties.OfType<VectorStoreDataProperty>().Single(p => p.Name == nameof(Movie.Director));
+        director.IsFullTextIndexed = false;
+        var collection = new InMemoryVectorStoreCollection<int, Movie>("movies", new InMemoryCollectionOptions { Definition = definition });
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(SampleMovies.Create());
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () =>
             await collection.HybridSearchAsync(new float[] { 1, 0, 0, 0 }, ["Mann"], 1, new HybridSearchOptions<Movie> { AdditionalProperty = m => m.Director }).ToListAsync());
