@@ -26,18 +26,11 @@ internal sealed class ChatAgent
     private readonly ChatHistory _history = new(SystemPrompt);
     private readonly OpenAIPromptExecutionSettings _settings = new() { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
 
-    private ChatAgent(Kernel kernel, ToolCallReporter reporter)
+    private ChatAgent(Kernel kernel)
     {
         _kernel = kernel;
         _chat = kernel.GetRequiredService<IChatCompletionService>();
-        Reporter = reporter;
     }
-
-    /// <summary>The kernel, with the chat service and the movies plugin.</summary>
-    public Kernel Kernel => _kernel;
-
-    /// <summary>Reports the tool calls.</summary>
-    public ToolCallReporter Reporter { get; }
 
     /// <summary>Creates the agent over a search service.</summary>
     /// <param name="search">The two-stage search the plugin calls.</param>
@@ -50,9 +43,8 @@ internal sealed class ChatAgent
         builder.Services.AddSingleton(loggerFactory);
         builder.AddOpenAIChatCompletion(endpoint.Model, endpoint.BaseUrl, endpoint.ApiKey);
         builder.Plugins.AddFromObject(new MovieSearchPlugin(search), MovieSearchPlugin.PluginName);
-        var reporter = new ToolCallReporter(toolLog);
-        builder.Services.AddSingleton<IAutoFunctionInvocationFilter>(reporter);
-        return new ChatAgent(builder.Build(), reporter);
+        builder.Services.AddSingleton<IAutoFunctionInvocationFilter>(new ToolCallReporter(toolLog));
+        return new ChatAgent(builder.Build());
     }
 
     /// <summary>Sends one user message, lets the model call tools as it likes, and returns its answer.</summary>

@@ -10,12 +10,8 @@ namespace SkRerank.Cli.Chat;
 /// </summary>
 internal sealed class ToolCallReporter(TextWriter writer) : IAutoFunctionInvocationFilter
 {
-    /// <summary>Tool calls reported so far.</summary>
-    public int Calls { get; private set; }
-
     public async Task OnAutoFunctionInvocationAsync(AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
     {
-        Calls++;
         var call = $"{context.Function.Name}({FormatArguments(context.Function, context.Arguments)})";
         try
         {

@@ -40,11 +40,11 @@ public static class MovieSearchServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var builder = new MovieSearchBuilder(services);
-        services.AddOptions<MovieSearchOptions>().ValidateDataAnnotations();
         if (configure is not null) services.Configure(configure);
         if (services.Any(d => d.ServiceType == typeof(MovieSearchRegistered))) return builder;
         services.AddSingleton<MovieSearchRegistered>();
 
+        services.AddOptions<MovieSearchOptions>().ValidateDataAnnotations();
         services.TryAddSingleton<MovieCatalog>();
         services.TryAddSingleton<VectorStoreCollection<int, Movie>>(CreateDefaultCollection);
         services.TryAddSingleton(sp => new MovieSearchService(
