@@ -11,7 +11,7 @@ using SkRerank.Search;
 namespace SkRerank.Tests.Snippets;
 
 /// <summary>
-/// The code docs/agents.md (and README.md) shows, compiled and run by <see cref="AgentsReadmeSnippetsTests"/>. The text
+/// The code README.md shows, compiled and run by <see cref="AgentsReadmeSnippetsTests"/>. The text
 /// between <c>begin-snippet: NAME</c> and <c>end-snippet</c> must appear verbatim in the docs; edit both together.
 /// </summary>
 public static class ReadmeSnippets
