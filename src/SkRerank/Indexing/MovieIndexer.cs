@@ -78,16 +78,7 @@ public sealed class MovieIndexer
             throw new InvalidOperationException("The embedding generator returned vectors of different lengths.");
 
         await _collection.EnsureCollectionExistsAsync(cancellationToken).ConfigureAwait(false);
-        var records = movies.Select((m, i) => new Movie
-        {
-            Id = m.Id,
-            Title = m.Title,
-            Overview = m.Overview,
-            Director = m.Director,
-            Genres = [.. m.Genres],
-            Tagline = m.Tagline,
-            Embedding = vectors[i],
-        }).ToList();
+        var records = movies.Select((m, i) => m.WithEmbedding(vectors[i])).ToList();
         await _collection.UpsertAsync(records, cancellationToken).ConfigureAwait(false);
         _catalog.Set(movies);
         foreach (var warmUp in _warmUps) await warmUp.WarmUpAsync(movies, cancellationToken).ConfigureAwait(false);

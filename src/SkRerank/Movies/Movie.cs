@@ -50,4 +50,16 @@ public sealed class Movie
     /// fields (the cookbook wrote the word "None" for a missing tagline; that only adds noise).
     /// </summary>
     public string ToEmbeddingText() => MovieText.Compose(this, MovieTextFields.Default);
+
+    /// <summary>A copy of this movie (with its own genre list) carrying <paramref name="embedding"/>.</summary>
+    public Movie WithEmbedding(ReadOnlyMemory<float>? embedding) => new()
+    {
+        Id = Id,
+        Title = Title,
+        Overview = Overview,
+        Director = Director,
+        Genres = [.. Genres],
+        Tagline = Tagline,
+        Embedding = embedding,
+    };
 }

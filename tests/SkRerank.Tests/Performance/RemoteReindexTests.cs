@@ -55,13 +55,5 @@ public sealed class RemoteReindexTests
         }
     }
 
-    private static Movie Copy(Movie m) => new()
-    {
-        Id = m.Id,
-        Title = m.Title,
-        Overview = m.Overview,
-        Director = m.Director,
-        Genres = [.. m.Genres],
-        Tagline = m.Tagline,
-    };
+    private static Movie Copy(Movie m) => m.WithEmbedding(null);
 }
