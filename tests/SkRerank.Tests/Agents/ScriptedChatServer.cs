@@ -4,12 +4,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+
+using SkRerank.Tests.Support;
 
 namespace SkRerank.Tests.Agents;
 
@@ -43,15 +41,9 @@ public sealed class ScriptedChatServer : IAsyncDisposable
     /// <summary>Starts the server with one step per expected request.</summary>
     public static async Task<ScriptedChatServer> StartAsync(params Func<JsonObject, JsonObject>[] script)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
         ScriptedChatServer? server = null;
-        app.Run(context => server!.HandleAsync(context));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new ScriptedChatServer(app, address.TrimEnd('/'), script);
+        var (app, root) = await LoopbackWebApp.StartAsync(context => server!.HandleAsync(context));
+        server = new ScriptedChatServer(app, root, script);
         return server;
     }
 

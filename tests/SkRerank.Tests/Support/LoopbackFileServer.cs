@@ -1,54 +1,31 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace SkRerank.Tests.Support;
 
 /// <summary>Serves one fixed response on 127.0.0.1 at a free port, over real HTTP.</summary>
 public sealed class LoopbackFileServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
+    private readonly WebApplication _app;
 
-    private LoopbackFileServer(string url) => Url = url;
+    private LoopbackFileServer(WebApplication app, string url)
+    {
+        _app = app;
+        Url = url;
+    }
 
     public string Url { get; }
 
-    public static Task<LoopbackFileServer> StartAsync(HttpStatusCode status, string body)
+    public static async Task<LoopbackFileServer> StartAsync(HttpStatusCode status, string body)
     {
-        var port = FreePort();
-        var server = new LoopbackFileServer($"http://127.0.0.1:{port}/movies.json");
-        server._listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        server._listener.Start();
-        server._loop = Task.Run(async () =>
+        var (app, root) = await LoopbackWebApp.StartAsync(async context =>
         {
-            while (!server._stop.IsCancellationRequested)
-            {
-                HttpListenerContext context;
-                try { context = await server._listener.GetContextAsync(); }
-                catch (Exception) { return; }
-                context.Response.StatusCode = (int)status;
-                var bytes = Encoding.UTF8.GetBytes(body);
-                await context.Response.OutputStream.WriteAsync(bytes);
-                context.Response.Close();
-            }
+            context.Response.StatusCode = (int)status;
+            await context.Response.WriteAsync(body);
         });
-        return Task.FromResult(server);
+        return new LoopbackFileServer(app, root + "/movies.json");
     }
 
-    public static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        _listener.Close();
-        if (_loop is not null) await _loop;
-    }
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

@@ -5,12 +5,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+
+using SkRerank.Tests.Support;
 
 namespace SkRerank.Tests.Together;
 
@@ -85,15 +83,9 @@ public sealed partial class FakeTogetherServer : IAsyncDisposable
     /// <param name="cancellationToken">Cancels start-up.</param>
     public static async Task<FakeTogetherServer> StartAsync(string apiKey = DefaultApiKey, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
         FakeTogetherServer? server = null;
-        app.Run(context => server!.HandleAsync(context));
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new FakeTogetherServer(app, address.TrimEnd('/'), apiKey);
+        var (app, root) = await LoopbackWebApp.StartAsync(context => server!.HandleAsync(context), cancellationToken);
+        server = new FakeTogetherServer(app, root, apiKey);
         return server;
     }
 
