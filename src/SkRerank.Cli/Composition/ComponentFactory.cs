@@ -16,6 +16,7 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
 {
     private readonly Dictionary<string, Task<QueryEmbeddingCache>> _localModels = [];
     private TogetherClients? _together;
+    private readonly Dictionary<IEmbeddingGenerator<string, Embedding<float>>, DiskCachingEmbeddingGenerator> _diskCaches = new(ReferenceEqualityComparer.Instance);
 
     public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together"];
     public static readonly string[] RerankerChoices = ["local", "together", "cross-encoder", "chat", "none"];
@@ -121,8 +122,21 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
         return disposable;
     }
 
-    private DiskCachingEmbeddingGenerator Cached(IEmbeddingGenerator<string, Embedding<float>> generator, List<IDisposable> owned) =>
-        Own(new DiskCachingEmbeddingGenerator(generator, Path.Combine(cacheDirectory, "embeddings"), loggerFactory.CreateLogger<DiskCachingEmbeddingGenerator>()), owned);
+    // One disk cache per model: the first stage and the reranker share arctic's, instead of each loading (and later
+    // rewriting) the same cache file.
+    public DiskCachingEmbeddingGenerator Cached(IEmbeddingGenerator<string, Embedding<float>> generator, List<IDisposable> owned)
+    {
+        lock (_diskCaches)
+        {
+            if (!_diskCaches.TryGetValue(generator, out var cached))
+            {
+                cached = Own(new DiskCachingEmbeddingGenerator(generator, Path.Combine(cacheDirectory, "embeddings"),
+                    loggerFactory.CreateLogger<DiskCachingEmbeddingGenerator>()), owned);
+                _diskCaches[generator] = cached;
+            }
+            return cached;
+        }
+    }
 
     private IEmbeddingGenerator<string, Embedding<float>> CreateTogetherEmbeddingGenerator(List<IDisposable> owned) =>
         Together(owned).EmbeddingGenerator;

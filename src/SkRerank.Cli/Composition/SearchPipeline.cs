@@ -64,17 +64,16 @@ internal sealed class SearchPipeline : IAsyncDisposable
         var movies = await MovieDataset.LoadAsync(datasetPath, cancellationToken).ConfigureAwait(false);
 
         var embedder = await components.CreateEmbeddingGeneratorAsync(settings.EffectiveEmbeddings, owned).ConfigureAwait(false);
-        var cached = new DiskCachingEmbeddingGenerator(embedder, Path.Combine(cacheDirectory, "embeddings"),
-            loggerFactory.CreateLogger<DiskCachingEmbeddingGenerator>());
-        owned.Add(cached);
+        var cached = components.Cached(embedder, owned);
 
         // Remote models of unknown size tell us by embedding one text (a document, so the disk cache keeps it).
         var dimensions = cached.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions
             ?? (await cached.GenerateAsync([movies[0].ToEmbeddingText()], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector.Length;
+        var queryEmbedder = new QueryEmbeddingGenerator(cached);
         var collection = new InMemoryVectorStoreCollection<int, Movie>("movies", new InMemoryCollectionOptions
         {
-            Definition = MovieCollectionDefinition.Create(dimensions, new QueryEmbeddingGenerator(cached)),
-            EmbeddingGenerator = new QueryEmbeddingGenerator(cached),
+            Definition = MovieCollectionDefinition.Create(dimensions, queryEmbedder),
+            EmbeddingGenerator = queryEmbedder,
             HybridFusion = HybridFusionMethod.WeightedZScore,
             KeywordWeight = MovieSearchOptions.DefaultKeywordWeight,
         });
