@@ -18,6 +18,7 @@ namespace SkRerank.Cli.Composition;
 internal sealed class SearchPipeline : IAsyncDisposable
 {
     private readonly List<IDisposable> _owned = [];
+    private Func<Action<MovieSearchOptions>, MovieSearchService> _createSearch = null!;
 
     private SearchPipeline(ILoggerFactory loggerFactory) => LoggerFactory = loggerFactory;
 
@@ -31,6 +32,12 @@ internal sealed class SearchPipeline : IAsyncDisposable
     public required IndexReport IndexReport { get; init; }
     public required string FirstStageName { get; init; }
     public IReranker? Reranker => Search.Reranker;
+
+    /// <summary>
+    /// Another search service over the same indexed collection, models and reranker, with the pipeline's options changed
+    /// by <paramref name="configure"/> (the benchmark compares settings side by side without re-indexing).
+    /// </summary>
+    public MovieSearchService CreateSearch(Action<MovieSearchOptions> configure) => _createSearch(configure);
 
     /// <summary>Builds and indexes a pipeline.</summary>
     public static async Task<SearchPipeline> BuildAsync(
@@ -84,18 +91,24 @@ internal sealed class SearchPipeline : IAsyncDisposable
         var progress = settings.ShowProgress ? new Output.ProgressBar($"Embedding {movies.Count} movies ({embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId})", progressWriter) : null;
         var report = await indexer.IndexAsync(movies, cached.Count >= movies.Count ? null : progress, cancellationToken).ConfigureAwait(false);
 
-        var options = new MovieSearchOptions
+        MovieSearchOptions CreateOptions()
         {
-            Candidates = settings.Candidates,
-            MinRelevanceScore = settings.MinScore,
-            FailOpen = !settings.FailClosed,
-        };
-        if (settings.RerankFields is { } fields) options.RerankFields = fields;
-        if (settings.FirstStage is { } firstStage)
-            options.FirstStage = Enum.TryParse<FirstStageMode>(firstStage, ignoreCase: true, out var mode)
-                ? mode
-                : throw new CliException($"Unknown --first-stage '{firstStage}'; use vector or hybrid.");
-        configureSearch?.Invoke(options);
+            var created = new MovieSearchOptions
+            {
+                Candidates = settings.Candidates,
+                MinRelevanceScore = settings.MinScore,
+                FailOpen = !settings.FailClosed,
+            };
+            if (settings.RerankFields is { } fields) created.RerankFields = fields;
+            if (settings.FirstStage is { } firstStage)
+                created.FirstStage = Enum.TryParse<FirstStageMode>(firstStage, ignoreCase: true, out var mode)
+                    ? mode
+                    : throw new CliException($"Unknown --first-stage '{firstStage}'; use vector or hybrid.");
+            configureSearch?.Invoke(created);
+            return created;
+        }
+
+        var options = CreateOptions();
 
         // The first hybrid search would build the keyword index (analyzing every movie); build it beside the reranker's
         // warm-up instead, off the query path.
@@ -104,8 +117,9 @@ internal sealed class SearchPipeline : IAsyncDisposable
             : Task.CompletedTask;
         var reranker = await components.CreateRerankerAsync(settings.EffectiveReranker, movies, owned, cancellationToken).ConfigureAwait(false);
         await keywordIndex.ConfigureAwait(false);
-        var search = new MovieSearchService(collection, cached, reranker, catalog, Options.Create(options),
-            loggerFactory.CreateLogger<MovieSearchService>());
+        MovieSearchService CreateSearch(MovieSearchOptions searchOptions) =>
+            new(collection, cached, reranker, catalog, Options.Create(searchOptions), loggerFactory.CreateLogger<MovieSearchService>());
+        var search = CreateSearch(options);
 
         var pipeline = new SearchPipeline(loggerFactory)
         {
@@ -118,6 +132,12 @@ internal sealed class SearchPipeline : IAsyncDisposable
             IndexReport = report,
             FirstStageName = (options.FirstStage == FirstStageMode.Hybrid ? "hybrid BM25 + " : "vector search, ")
                              + (embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? settings.EffectiveEmbeddings),
+        };
+        pipeline._createSearch = configure =>
+        {
+            var variant = CreateOptions();
+            configure(variant);
+            return CreateSearch(variant);
         };
         pipeline._owned.AddRange(owned);
         return pipeline;

@@ -81,14 +81,15 @@ public sealed class MovieSearchService
         // The reranker sees the whole query, since model-based rerankers do read negation.
         var firstStageQuery = QueryExclusion.Wanted(query);
 
-        // The reranker's query-side work (its own models' query embeddings) does not need the candidates: start it now, so
-        // it runs on another core while this one embeds the query for the first stage.
+        // The reranker's query-side work (its own models' query embeddings) does not need the candidates: when asked to,
+        // start it now, so it runs on another core while this one embeds the query for the first stage.
         // When every core already serves a search, a head start only adds thread hand-offs: RerankAsync does the work
         // itself, later.
         var inFlight = Interlocked.Increment(ref _inFlight);
         try
         {
-            if (_reranker is IQueryPreparingReranker preparer && !request.SkipReranking && inFlight <= Environment.ProcessorCount)
+            if (_options.RerankerQueryHeadStart && _reranker is IQueryPreparingReranker preparer && !request.SkipReranking
+                && inFlight <= Environment.ProcessorCount)
                 _ = PrepareQuietlyAsync(preparer, query, cancellationToken);
             return await SearchCoreAsync(request, query, topN, candidateCount, filter, firstStageQuery, cancellationToken).ConfigureAwait(false);
         }

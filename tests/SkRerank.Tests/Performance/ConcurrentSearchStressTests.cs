@@ -14,15 +14,17 @@ namespace SkRerank.Tests.Performance;
 
 /// <summary>
 /// Eight callers on one kernel, each running every query many times in its own order, must get exactly the answers one
-/// caller gets alone: the shared query caches (with runs shared in flight), the reranker's head start, the concurrent
+/// caller gets alone: the shared query caches (with runs shared in flight), the reranker's head start (when on), the concurrent
 /// signals and the store's read lock must not mix up requests. Deterministic stand-in models, slowed a little so that
 /// runs overlap, keep it fast; the offline defaults' structure (hybrid first stage, fusion of two embedding models and
 /// BM25) is the same.
 /// </summary>
 public sealed class ConcurrentSearchStressTests
 {
-    [Fact]
-    public async Task Eight_concurrent_callers_get_the_sequential_answers()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Eight_concurrent_callers_get_the_sequential_answers(bool rerankerQueryHeadStart)
     {
         var movies = await MovieDataset.LoadAsync(SharedData.MoviesJson ?? throw new InvalidOperationException("shared movies.json is missing"));
         var firstStage = new QueryEmbeddingCache(new SlowGenerator(new HashingEmbeddingGenerator(64, "stage-one")));
@@ -42,7 +44,7 @@ public sealed class ConcurrentSearchStressTests
             (new LexicalSignal(), 0.5),
         ]);
         await reranker.WarmUpAsync(movies.Select(m => MovieText.Compose(m, MovieTextFields.All)).ToList());
-        var service = new MovieSearchService(collection, firstStage, reranker, catalog, Options.Create(new MovieSearchOptions()));
+        var service = new MovieSearchService(collection, firstStage, reranker, catalog, Options.Create(new MovieSearchOptions { RerankerQueryHeadStart = rerankerQueryHeadStart }));
         var kernel = Kernel.CreateBuilder().Build();
         kernel.Plugins.AddFromObject(new MovieSearchPlugin(service), MovieSearchPlugin.PluginName);
         var searchMovies = kernel.Plugins[MovieSearchPlugin.PluginName]["search_movies"];

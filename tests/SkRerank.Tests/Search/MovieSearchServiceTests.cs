@@ -116,6 +116,45 @@ public class MovieSearchServiceTests
         Assert.Contains(fixture.Embedder.InputTypes, t => t == SkRerank.Embeddings.EmbeddingInputType.Query);
     }
 
+    [Fact]
+    public async Task By_default_the_reranker_does_its_query_work_when_it_reranks_not_ahead_of_time()
+    {
+        var reranker = new PreparingReranker();
+        using var fixture = new MovieSearchFixture(reranker);
+
+        await fixture.Search.SearchAsync(new MovieSearchRequest { Query = "batman gotham crime" });
+        await Task.Delay(100); // a head start would run in the background
+
+        Assert.Empty(reranker.Prepared);
+        Assert.Equal(1, reranker.Reranks);
+    }
+
+    [Fact]
+    public async Task With_a_head_start_the_reranker_prepares_the_full_query_before_reranking()
+    {
+        var reranker = new PreparingReranker();
+        using var fixture = new MovieSearchFixture(reranker, o => o.RerankerQueryHeadStart = true);
+
+        await fixture.Search.SearchAsync(new MovieSearchRequest { Query = "space survival, not a love story" });
+
+        // The reranker strips the exclusion itself where its signals need it; the head start gets what RerankAsync gets.
+        Assert.Equal("space survival, not a love story", await reranker.Prepared.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, reranker.Reranks);
+    }
+
+    [Fact]
+    public async Task A_head_start_is_skipped_when_reranking_is()
+    {
+        var reranker = new PreparingReranker();
+        using var fixture = new MovieSearchFixture(reranker, o => o.RerankerQueryHeadStart = true);
+
+        await fixture.Search.SearchAsync(new MovieSearchRequest { Query = "batman", SkipReranking = true });
+        await Task.Delay(100);
+
+        Assert.Empty(reranker.Prepared);
+        Assert.Equal(0, reranker.Reranks);
+    }
+
     [Theory]
     [InlineData("vampire movies that are scary or action-packed, not teen romance like Twilight", "vampire movies that are scary or action-packed", "teen romance like Twilight")]
     [InlineData("sci-fi about human clones (not the Star Wars clone army)", "sci-fi about human clones", "Star Wars clone army")]
@@ -127,5 +166,41 @@ public class MovieSearchServiceTests
         var parts = QueryExclusion.Split(query);
         Assert.Equal(wanted, parts.Wanted);
         Assert.Equal(excluded, parts.Excluded);
+    }
+
+    /// <summary>Records <see cref="SkRerank.Reranking.IQueryPreparingReranker.PrepareQueryAsync"/> calls.</summary>
+    private sealed class PreparingReranker : SkRerank.Reranking.IQueryPreparingReranker
+    {
+        private readonly RecordingReranker _inner = new();
+
+        public PreparedQueries Prepared { get; } = new();
+
+        public int Reranks => _inner.Calls.Count;
+
+        public SkRerank.Reranking.RerankerMetadata Metadata => _inner.Metadata;
+
+        public Task PrepareQueryAsync(string query, CancellationToken cancellationToken = default)
+        {
+            Prepared.Add(query);
+            return Task.CompletedTask;
+        }
+
+        public Task<IReadOnlyList<SkRerank.Reranking.RerankResult>> RerankAsync(
+            string query, IReadOnlyList<string> documents, SkRerank.Reranking.RerankOptions? options = null, CancellationToken cancellationToken = default) =>
+            _inner.RerankAsync(query, documents, options, cancellationToken);
+    }
+
+    /// <summary>Queries prepared so far; the head start runs in the background, so a test awaits the first.</summary>
+    private sealed class PreparedQueries : List<string>
+    {
+        private readonly TaskCompletionSource<string> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<string> Task => _first.Task;
+
+        public new void Add(string query)
+        {
+            lock (this) base.Add(query);
+            _first.TrySetResult(query);
+        }
     }
 }
