@@ -18,7 +18,7 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
     private TogetherClients? _together;
     private readonly Dictionary<IEmbeddingGenerator<string, Embedding<float>>, DiskCachingEmbeddingGenerator> _diskCaches = new(ReferenceEqualityComparer.Instance);
 
-    public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together"];
+    public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together", "arctic-int8", "arctic-fp32", "minilm-int8", "minilm-fp32"];
     public static readonly string[] RerankerChoices = ["local", "together", "cross-encoder", "chat", "none"];
 
     /// <summary>The chat model that grades candidates for <c>--reranker chat</c> unless <c>--rerank-model</c> names another.</summary>
@@ -31,19 +31,35 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
     /// </summary>
     public void StartLoadingLocalModels(List<IDisposable> owned)
     {
-        if (settings.EffectiveEmbeddings is "arctic" or "minilm") LocalModel(settings.EffectiveEmbeddings, owned);
+        if (IsLocal(settings.EffectiveEmbeddings)) LocalModel(settings.EffectiveEmbeddings, owned);
         if (settings.EffectiveReranker == "local")
         {
-            LocalModel("arctic", owned);
-            LocalModel("minilm", owned);
+            LocalModel(RerankerModel("arctic"), owned);
+            LocalModel(RerankerModel("minilm"), owned);
         }
     }
 
     public async Task<IEmbeddingGenerator<string, Embedding<float>>> CreateEmbeddingGeneratorAsync(string name, List<IDisposable> owned) => name switch
     {
-        "arctic" or "minilm" => await LocalModel(name, owned).ConfigureAwait(false),
+        _ when IsLocal(name) => await LocalModel(name, owned).ConfigureAwait(false),
         // Queries are embedded by the first stage and again by the reranker's similarity signal: one remote call.
         "together" => new QueryEmbeddingCache(CreateTogetherEmbeddingGenerator(owned)),
+        _ => throw new CliException($"Unknown --embeddings '{name}'; use one of: {string.Join(", ", EmbeddingChoices)}."),
+    };
+
+    private static bool IsLocal(string name) => name is "arctic-int8" or "arctic-fp32" or "minilm-int8" or "minilm-fp32";
+
+    // The reranker's models run at --rerank-precision, whatever variant the first stage names; when both name the same
+    // variant they share one generator.
+    private string RerankerModel(string family) => $"{family}-{settings.RerankPrecision}";
+
+    // The variants by their canonical names; int8 ones are quantized once into the CLI's cache folder.
+    private OnnxEmbeddingModel Model(string name) => name switch
+    {
+        "arctic-fp32" => OnnxEmbeddingModel.ArcticEmbedXs,
+        "minilm-fp32" => OnnxEmbeddingModel.MiniLmL6V2,
+        "arctic-int8" => OnnxEmbeddingModel.ArcticEmbedXs.Quantized(cacheDirectory),
+        "minilm-int8" => OnnxEmbeddingModel.MiniLmL6V2.Quantized(cacheDirectory),
         _ => throw new CliException($"Unknown --embeddings '{name}'; use one of: {string.Join(", ", EmbeddingChoices)}."),
     };
 
@@ -54,7 +70,7 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
         lock (_localModels)
         {
             if (_localModels.TryGetValue(name, out var loading)) return loading;
-            var model = name == "arctic" ? OnnxEmbeddingModel.ArcticEmbedXs : OnnxEmbeddingModel.MiniLmL6V2;
+            var model = Model(name);
             loading = Task.Run(async () =>
             {
                 var generator = new OnnxEmbeddingGenerator(model);
@@ -97,8 +113,8 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
     private async Task<SignalFusionReranker> CreateLocalRerankerAsync(List<IDisposable> owned)
     {
         // The reranker's models read all movie fields; both sit behind the disk cache, so documents are embedded once.
-        var arctic = await LocalModel("arctic", owned).ConfigureAwait(false);
-        var miniLm = await LocalModel("minilm", owned).ConfigureAwait(false);
+        var arctic = await LocalModel(RerankerModel("arctic"), owned).ConfigureAwait(false);
+        var miniLm = await LocalModel(RerankerModel("minilm"), owned).ConfigureAwait(false);
         return LocalFusionReranker.Create(Cached(arctic, owned), Cached(miniLm, owned));
     }
 
