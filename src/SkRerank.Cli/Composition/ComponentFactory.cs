@@ -53,8 +53,11 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
     // variant they share one generator.
     private string RerankerModel(string family) => $"{family}-{settings.RerankPrecision}";
 
-    // The variants by their canonical names; int8 ones are quantized once into the CLI's cache folder.
-    private OnnxEmbeddingModel Model(string name) => name switch
+    /// <summary>
+    /// A local model by its canonical name (see <see cref="PipelineSettings.EffectiveEmbeddings"/>); int8 variants are
+    /// quantized once into <paramref name="cacheDirectory"/>. The bench builds its indexing contender here too.
+    /// </summary>
+    public static OnnxEmbeddingModel LocalEmbeddingModel(string name, string cacheDirectory) => name switch
     {
         "arctic-fp32" => OnnxEmbeddingModel.ArcticEmbedXs,
         "minilm-fp32" => OnnxEmbeddingModel.MiniLmL6V2,
@@ -70,7 +73,7 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
         lock (_localModels)
         {
             if (_localModels.TryGetValue(name, out var loading)) return loading;
-            var model = Model(name);
+            var model = LocalEmbeddingModel(name, cacheDirectory);
             loading = Task.Run(async () =>
             {
                 var generator = new OnnxEmbeddingGenerator(model);
