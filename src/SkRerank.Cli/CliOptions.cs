@@ -28,14 +28,7 @@ internal static class CliOptions
 
     public static readonly Option<string?> Embeddings = new("--embeddings")
     {
-        Description = "First-stage embeddings: arctic (default offline), minilm, or together. Offline models run in int8 (quantized once, kept in the cache folder); arctic-fp32 and minilm-fp32 pick the float models, arctic-int8 and minilm-int8 name the default explicitly.",
-        Recursive = true,
-    };
-
-    public static readonly Option<string> RerankPrecision = new("--rerank-precision")
-    {
-        Description = "Weights of the local reranker's embedding models: fp32 (default) or int8 (faster, slightly lower relevance).",
-        DefaultValueFactory = _ => PipelineSettings.DefaultRerankPrecision,
+        Description = "First-stage embeddings: arctic (default offline), minilm, or together. Offline models run in int8 (quantized once, kept in the cache folder); arctic-fp32 and minilm-fp32 pick the float models (the local reranker's arctic signal follows), arctic-int8 and minilm-int8 name the default explicitly.",
         Recursive = true,
     };
 
@@ -100,7 +93,6 @@ internal static class CliOptions
         command.Options.Add(CacheDir);
         command.Options.Add(Provider);
         command.Options.Add(Embeddings);
-        command.Options.Add(RerankPrecision);
         command.Options.Add(Reranker);
         command.Options.Add(EmbeddingModel);
         command.Options.Add(RerankModel);
@@ -131,14 +123,10 @@ internal static class CliOptions
         if (result.GetValue(Candidates) is < 1 or > 500) throw new CliException("--candidates must be between 1 and 500.");
         if (provider is not ("local" or "together"))
             throw new CliException($"Unknown --provider '{provider}'; use local or together.");
-        var rerankPrecision = (result.GetValue(RerankPrecision) ?? PipelineSettings.DefaultRerankPrecision).Trim().ToLowerInvariant();
-        if (rerankPrecision is not ("int8" or "fp32"))
-            throw new CliException($"Unknown --rerank-precision '{rerankPrecision}'; use fp32 or int8.");
         return new PipelineSettings
         {
             Provider = provider,
             Embeddings = result.GetValue(Embeddings),
-            RerankPrecision = rerankPrecision,
             Reranker = result.GetValue(Reranker),
             EmbeddingModel = result.GetValue(EmbeddingModel),
             RerankModel = result.GetValue(RerankModel),

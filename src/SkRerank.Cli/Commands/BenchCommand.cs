@@ -38,9 +38,8 @@ internal static class BenchCommand
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(result, cancellationToken, async (context, ct) =>
         {
             var settings = CliOptions.ReadSettings(result);
-            if (settings.Provider != "local" || settings.Embeddings is not (null or "arctic") || settings.Reranker is not (null or "local")
-                || settings.RerankPrecision != PipelineSettings.DefaultRerankPrecision)
-                throw new CliException("bench measures the offline defaults (arctic embeddings, local reranker); drop --provider/--embeddings/--reranker/--rerank-precision.");
+            if (settings.Provider != "local" || settings.Embeddings is not (null or "arctic") || settings.Reranker is not (null or "local"))
+                throw new CliException("bench measures the offline defaults (arctic embeddings, local reranker); drop --provider/--embeddings/--reranker.");
             var isQuick = result.GetValue(quick);
             var only = result.GetValue(sections) is { Length: > 0 } chosen ? chosen.Select(s => s.ToLowerInvariant()).ToHashSet() : [.. AllSections];
             if (only.Except(AllSections).FirstOrDefault() is { } unknown)

@@ -7,8 +7,6 @@ internal sealed record PipelineSettings
     public string Provider { get; init; } = "local";
     /// <summary>arctic | minilm (int8), arctic-int8 | arctic-fp32 | minilm-int8 | minilm-fp32, or together; null follows <see cref="Provider"/>.</summary>
     public string? Embeddings { get; init; }
-    /// <summary>--rerank-precision fp32|int8: the weights of the local reranker's embedding models.</summary>
-    public string RerankPrecision { get; init; } = DefaultRerankPrecision;
     /// <summary>local | together | none | cross-encoder | chat; null follows <see cref="Provider"/>.</summary>
     public string? Reranker { get; init; }
     /// <summary>Overrides the Together embedding model.</summary>
@@ -35,16 +33,13 @@ internal sealed record PipelineSettings
     public bool ShowProgress { get; init; } = true;
 
     /// <summary>
-    /// The first stage's offline model runs in int8 unless named otherwise: it embeds about 1.5x faster than fp32 with
-    /// the same relevance on the dev queries (docs/performance.md).
+    /// Offline models run in int8 unless named otherwise: arctic embeds about 1.5x faster than in fp32 and the default
+    /// pipeline keeps its nDCG@5 on the dev queries (docs/performance.md).
     /// </summary>
     public const string DefaultPrecision = "int8";
 
-    /// <summary>
-    /// The local reranker's models stay in fp32: in int8 their cosines move just enough to reorder close candidates
-    /// (nDCG@5 0.599 → 0.584 on the dev queries, docs/performance.md).
-    /// </summary>
-    public const string DefaultRerankPrecision = "fp32";
+    /// <summary>The precision of the first stage's local model ("int8" or "fp32"); <see cref="DefaultPrecision"/> for a remote one.</summary>
+    public string FirstStagePrecision => EffectiveEmbeddings.EndsWith("-fp32", StringComparison.Ordinal) ? "fp32" : DefaultPrecision;
 
     /// <summary>The embedding choice after applying the provider default; a local model is named with its precision, e.g. arctic-int8.</summary>
     public string EffectiveEmbeddings => (Embeddings ?? (Provider == "together" ? "together" : "arctic")).ToLowerInvariant() switch
