@@ -185,13 +185,27 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
         return reranker;
     }
 
-    /// <summary>Disposes a model that is loading in the background once it has loaded (disposing the query cache disposes the session).</summary>
+    /// <summary>
+    /// Disposes a model that is loading in the background, after waiting for the load to end: a process that exits
+    /// (say, on a bad dataset) while ONNX Runtime is still building a session on another thread crashes in native code.
+    /// </summary>
     private sealed class LoadingModel(Task<QueryEmbeddingCache> loading) : IDisposable
     {
+        // A load takes about a second (more when it quantizes under load); this only bounds a hung one.
+        private static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(60);
+
         public void Dispose()
         {
-            if (loading.IsCompletedSuccessfully) loading.Result.Dispose();
-            else _ = loading.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            try
+            {
+                if (!loading.Wait(LoadWait)) return;
+            }
+            catch (AggregateException)
+            {
+                return; // a failed load has nothing to dispose; its error was reported where the model was used
+            }
+
+            loading.Result.Dispose();
         }
     }
 }
