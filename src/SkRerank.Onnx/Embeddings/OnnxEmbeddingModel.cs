@@ -99,7 +99,7 @@ public sealed class OnnxEmbeddingModel
     /// "-int8", so caches keyed by model id never mix the two; embed documents and queries with the same variant.
     /// </summary>
     /// <remarks>
-    /// The model is quantized when a generator first opens it (a second or so for a BERT-small model) and the result is
+    /// The model is quantized when a generator first opens it (0.2 to 1 s for a BERT-small model) and the result is
     /// kept in <paramref name="cacheDirectory"/>'s <c>models</c> subfolder, checksummed and rebuilt if damaged, so later
     /// starts only read it. A folder that cannot be written just means quantizing again next time. Calling this on a
     /// quantized model returns it unchanged.
