@@ -28,7 +28,7 @@ internal static class CliOptions
 
     public static readonly Option<string?> Embeddings = new("--embeddings")
     {
-        Description = "First-stage embeddings: arctic (default offline), minilm, or together.",
+        Description = "First-stage embeddings: arctic (default offline), minilm, or together. Offline models run in int8 (quantized once, kept in the cache folder); arctic-fp32 and minilm-fp32 pick the float models (the local reranker's arctic signal follows), arctic-int8 and minilm-int8 name the default explicitly.",
         Recursive = true,
     };
 

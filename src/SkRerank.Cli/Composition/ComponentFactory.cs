@@ -18,7 +18,7 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
     private TogetherClients? _together;
     private readonly Dictionary<IEmbeddingGenerator<string, Embedding<float>>, DiskCachingEmbeddingGenerator> _diskCaches = new(ReferenceEqualityComparer.Instance);
 
-    public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together"];
+    public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together", "arctic-int8", "arctic-fp32", "minilm-int8", "minilm-fp32"];
     public static readonly string[] RerankerChoices = ["local", "together", "cross-encoder", "chat", "none"];
 
     /// <summary>The chat model that grades candidates for <c>--reranker chat</c> unless <c>--rerank-model</c> names another.</summary>
@@ -31,19 +31,39 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
     /// </summary>
     public void StartLoadingLocalModels(List<IDisposable> owned)
     {
-        if (settings.EffectiveEmbeddings is "arctic" or "minilm") LocalModel(settings.EffectiveEmbeddings, owned);
+        if (IsLocal(settings.EffectiveEmbeddings)) LocalModel(settings.EffectiveEmbeddings, owned);
         if (settings.EffectiveReranker == "local")
         {
-            LocalModel("arctic", owned);
-            LocalModel("minilm", owned);
+            LocalModel(RerankerModel("arctic"), owned);
+            LocalModel(RerankerModel("minilm"), owned);
         }
     }
 
     public async Task<IEmbeddingGenerator<string, Embedding<float>>> CreateEmbeddingGeneratorAsync(string name, List<IDisposable> owned) => name switch
     {
-        "arctic" or "minilm" => await LocalModel(name, owned).ConfigureAwait(false),
+        _ when IsLocal(name) => await LocalModel(name, owned).ConfigureAwait(false),
         // Queries are embedded by the first stage and again by the reranker's similarity signal: one remote call.
         "together" => new QueryEmbeddingCache(CreateTogetherEmbeddingGenerator(owned)),
+        _ => throw new CliException($"Unknown --embeddings '{name}'; use one of: {string.Join(", ", EmbeddingChoices)}."),
+    };
+
+    private static bool IsLocal(string name) => name is "arctic-int8" or "arctic-fp32" or "minilm-int8" or "minilm-fp32";
+
+    // The reranker's arctic signal runs at the first stage's precision, so with the default (or arctic-fp32) both stages
+    // share one arctic generator and a query is embedded by it once. Its MiniLM signal stays fp32: in int8 it moved the
+    // default pipeline's nDCG@5 on the dev queries from 0.594 to 0.584 (docs/performance.md).
+    private string RerankerModel(string family) => family == "arctic" ? $"arctic-{settings.FirstStagePrecision}" : "minilm-fp32";
+
+    /// <summary>
+    /// A local model by its canonical name (see <see cref="PipelineSettings.EffectiveEmbeddings"/>); int8 variants are
+    /// quantized once into <paramref name="cacheDirectory"/>. The bench builds its indexing contender here too.
+    /// </summary>
+    public static OnnxEmbeddingModel LocalEmbeddingModel(string name, string cacheDirectory) => name switch
+    {
+        "arctic-fp32" => OnnxEmbeddingModel.ArcticEmbedXs,
+        "minilm-fp32" => OnnxEmbeddingModel.MiniLmL6V2,
+        "arctic-int8" => OnnxEmbeddingModel.ArcticEmbedXs.Quantized(cacheDirectory),
+        "minilm-int8" => OnnxEmbeddingModel.MiniLmL6V2.Quantized(cacheDirectory),
         _ => throw new CliException($"Unknown --embeddings '{name}'; use one of: {string.Join(", ", EmbeddingChoices)}."),
     };
 
@@ -54,7 +74,7 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
         lock (_localModels)
         {
             if (_localModels.TryGetValue(name, out var loading)) return loading;
-            var model = name == "arctic" ? OnnxEmbeddingModel.ArcticEmbedXs : OnnxEmbeddingModel.MiniLmL6V2;
+            var model = LocalEmbeddingModel(name, cacheDirectory);
             loading = Task.Run(async () =>
             {
                 var generator = new OnnxEmbeddingGenerator(model);
@@ -97,8 +117,8 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
     private async Task<SignalFusionReranker> CreateLocalRerankerAsync(List<IDisposable> owned)
     {
         // The reranker's models read all movie fields; both sit behind the disk cache, so documents are embedded once.
-        var arctic = await LocalModel("arctic", owned).ConfigureAwait(false);
-        var miniLm = await LocalModel("minilm", owned).ConfigureAwait(false);
+        var arctic = await LocalModel(RerankerModel("arctic"), owned).ConfigureAwait(false);
+        var miniLm = await LocalModel(RerankerModel("minilm"), owned).ConfigureAwait(false);
         return LocalFusionReranker.Create(Cached(arctic, owned), Cached(miniLm, owned));
     }
 
@@ -165,13 +185,27 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
         return reranker;
     }
 
-    /// <summary>Disposes a model that is loading in the background once it has loaded (disposing the query cache disposes the session).</summary>
+    /// <summary>
+    /// Disposes a model that is loading in the background, after waiting for the load to end: a process that exits
+    /// (say, on a bad dataset) while ONNX Runtime is still building a session on another thread crashes in native code.
+    /// </summary>
     private sealed class LoadingModel(Task<QueryEmbeddingCache> loading) : IDisposable
     {
+        // A load takes about a second (more when it quantizes under load); this only bounds a hung one.
+        private static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(60);
+
         public void Dispose()
         {
-            if (loading.IsCompletedSuccessfully) loading.Result.Dispose();
-            else _ = loading.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            try
+            {
+                if (!loading.Wait(LoadWait)) return;
+            }
+            catch (AggregateException)
+            {
+                return; // a failed load has nothing to dispose; its error was reported where the model was used
+            }
+
+            loading.Result.Dispose();
         }
     }
 }

@@ -5,8 +5,12 @@ namespace SkRerank.Onnx.DependencyInjection;
 /// <summary>Choices of the offline movie search registered by <c>AddLocalMovieSearch</c>; read once, at registration.</summary>
 public sealed class LocalMovieSearchOptions
 {
-    /// <summary>The first-stage embedding model; snowflake-arctic-embed-xs by default (the CLI's default too, so caches are shared).</summary>
-    public OnnxEmbeddingModel EmbeddingModel { get; set; } = OnnxEmbeddingModel.ArcticEmbedXs;
+    /// <summary>
+    /// The first-stage embedding model; snowflake-arctic-embed-xs in int8 by default (<see cref="OnnxEmbeddingModel.ArcticEmbedXsInt8"/>,
+    /// quantized into <see cref="CacheDirectory"/>), the CLI's default too, so caches are shared. Use
+    /// <see cref="OnnxEmbeddingModel.ArcticEmbedXs"/> for the float model.
+    /// </summary>
+    public OnnxEmbeddingModel EmbeddingModel { get; set; } = OnnxEmbeddingModel.ArcticEmbedXsInt8;
 
     /// <summary>
     /// Folder of the embedding cache (vectors are stored under its <c>embeddings</c> subfolder, as the CLI does);

@@ -29,9 +29,13 @@ public static class LocalMovieSearchServiceCollectionExtensions
         var options = new LocalMovieSearchOptions();
         configure?.Invoke(options);
         var cacheFolder = Path.Combine(CacheDirectory.Resolve(options.CacheDirectory), "embeddings");
+        // The shared int8 model quantizes into the default cache folder; this registration's folder is the one to use.
+        var model = ReferenceEquals(options.EmbeddingModel, OnnxEmbeddingModel.ArcticEmbedXsInt8)
+            ? OnnxEmbeddingModel.ArcticEmbedXs.Quantized(options.CacheDirectory)
+            : options.EmbeddingModel;
 
         var builder = services.AddMovieSearch()
-            .UseEmbeddingGenerator(sp => Cached(sp, new OnnxEmbeddingGenerator(options.EmbeddingModel), options.CacheEmbeddings, cacheFolder));
+            .UseEmbeddingGenerator(sp => Cached(sp, new OnnxEmbeddingGenerator(model), options.CacheEmbeddings, cacheFolder));
         if (options.Rerank)
         {
             services.AddKeyedSingleton(SecondModelKey,

@@ -1,5 +1,6 @@
 using System.Reflection;
 using SkRerank.Onnx.Embeddings;
+using SkRerank.Tests.Support;
 
 namespace SkRerank.Tests.Onnx;
 
@@ -8,15 +9,24 @@ public sealed class EmbeddingModelsFixture : IDisposable
 {
     private readonly Lazy<OnnxEmbeddingGenerator> _arctic = new(() => new OnnxEmbeddingGenerator(OnnxEmbeddingModel.ArcticEmbedXs));
     private readonly Lazy<OnnxEmbeddingGenerator> _miniLm = new(() => new OnnxEmbeddingGenerator(OnnxEmbeddingModel.MiniLmL6V2));
+    // The int8 variants quantize into the tests' shared cache folder, so a machine quantizes each model once.
+    private readonly Lazy<OnnxEmbeddingGenerator> _arcticInt8 = new(() => new OnnxEmbeddingGenerator(OnnxEmbeddingModel.ArcticEmbedXs.Quantized(MovieSubset.CacheDirectory)));
+    private readonly Lazy<OnnxEmbeddingGenerator> _miniLmInt8 = new(() => new OnnxEmbeddingGenerator(OnnxEmbeddingModel.MiniLmL6V2.Quantized(MovieSubset.CacheDirectory)));
 
     public OnnxEmbeddingGenerator Arctic => _arctic.Value;
 
     public OnnxEmbeddingGenerator MiniLm => _miniLm.Value;
 
+    public OnnxEmbeddingGenerator ArcticInt8 => _arcticInt8.Value;
+
+    public OnnxEmbeddingGenerator MiniLmInt8 => _miniLmInt8.Value;
+
     public OnnxEmbeddingGenerator For(string modelId) => modelId switch
     {
         "snowflake-arctic-embed-xs" => Arctic,
         "all-MiniLM-L6-v2" => MiniLm,
+        "snowflake-arctic-embed-xs-int8" => ArcticInt8,
+        "all-MiniLM-L6-v2-int8" => MiniLmInt8,
         _ => throw new ArgumentOutOfRangeException(nameof(modelId), modelId, null),
     };
 
@@ -42,6 +52,8 @@ public sealed class EmbeddingModelsFixture : IDisposable
     {
         if (_arctic.IsValueCreated) _arctic.Value.Dispose();
         if (_miniLm.IsValueCreated) _miniLm.Value.Dispose();
+        if (_arcticInt8.IsValueCreated) _arcticInt8.Value.Dispose();
+        if (_miniLmInt8.IsValueCreated) _miniLmInt8.Value.Dispose();
     }
 }
 
