@@ -67,49 +67,62 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
     /// <summary>Writes records, replacing those with equal keys. Call under the write lock.</summary>
     public void Write(IReadOnlyList<PreparedRecord> records)
     {
-        foreach (var record in records)
+        try
         {
-            if (!_rowsByKey.TryGetValue(record.Key, out var row))
+            foreach (var record in records)
             {
-                row = _freeRows.Count > 0 ? _freeRows.Pop() : _rowCount++;
-                if (row >= _records.Length)
+                if (!_rowsByKey.TryGetValue(record.Key, out var row))
                 {
-                    Array.Resize(ref _records, _records.Length * 2);
-                    Array.Resize(ref _keys, _keys.Length * 2);
+                    row = _freeRows.Count > 0 ? _freeRows.Pop() : _rowCount++;
+                    if (row >= _records.Length)
+                    {
+                        Array.Resize(ref _records, _records.Length * 2);
+                        Array.Resize(ref _keys, _keys.Length * 2);
+                    }
+                    _rowsByKey[record.Key] = row;
+                    _keys[row] = record.Key;
                 }
-                _rowsByKey[record.Key] = row;
-                _keys[row] = record.Key;
+                else
+                {
+                    Index?.Remove(row, _records[row]!);
+                }
+                _records[row] = record.Copy;
+                Index?.Add(row, record.Copy);
+                for (var i = 0; i < _columns.Length; i++)
+                {
+                    if (record.Vectors[i] is { } vector) _columns[i].Set(row, vector.Span);
+                    else _columns[i].Clear(row);
+                }
+                _lexical?.AddOrUpdate(row, FullText(record.Copy));
             }
-            else if (Index is not null)
-            {
-                Index.Remove(row, _records[row]!);
-            }
-            _records[row] = record.Copy;
-            Index?.Add(row, record.Copy);
-            for (var i = 0; i < _columns.Length; i++)
-            {
-                if (record.Vectors[i] is { } vector) _columns[i].Set(row, vector.Span);
-                else _columns[i].Clear(row);
-            }
-            _lexical?.AddOrUpdate(row, FullText(record.Copy));
         }
-        Index?.Commit();
+        finally
+        {
+            // Posting-list changes wait for the end of the batch; readers must never see them pending.
+            Index?.Commit();
+        }
     }
 
     /// <summary>Deletes records by key; missing keys are ignored. Call under the write lock.</summary>
     public void Delete(IEnumerable<TKey> keys)
     {
-        foreach (var key in keys)
+        try
         {
-            if (!_rowsByKey.Remove(key, out var row)) continue;
-            Index?.Remove(row, _records[row]!);
-            _records[row] = null;
-            _keys[row] = default;
-            foreach (var column in _columns) column.Clear(row);
-            _lexical?.Remove(row);
-            _freeRows.Push(row);
+            foreach (var key in keys)
+            {
+                if (!_rowsByKey.Remove(key, out var row)) continue;
+                Index?.Remove(row, _records[row]!);
+                _records[row] = null;
+                _keys[row] = default;
+                foreach (var column in _columns) column.Clear(row);
+                _lexical?.Remove(row);
+                _freeRows.Push(row);
+            }
         }
-        Index?.Commit();
+        finally
+        {
+            Index?.Commit();
+        }
     }
 
     /// <summary>Finds the row of a key. Call under the lock.</summary>

@@ -41,11 +41,6 @@ internal sealed class FieldIndex
     /// </summary>
     public bool AnswersContains => IsCollection && _irregularRows == 0;
 
-    /// <summary>The number of distinct non-null values (or elements).</summary>
-    public int DistinctValues => _postings.Count;
-
-    public long AllocatedBytes => _postings.Values.Sum(p => p.AllocatedBytes) + _nulls.AllocatedBytes;
-
     /// <summary>
     /// The rows whose value (scalar property) or one of whose elements (collection property) equals
     /// <paramref name="key"/> by <see cref="object.Equals(object, object)"/>; <paramref name="key"/> must already be of

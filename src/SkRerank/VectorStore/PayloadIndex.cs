@@ -38,9 +38,6 @@ internal sealed class PayloadIndex<TRecord> where TRecord : class
         return null;
     }
 
-    /// <summary>The bytes the posting lists take (not counting the boxed keys and dictionaries).</summary>
-    public long AllocatedBytes => _fields.Sum(f => f.Index.AllocatedBytes);
-
     /// <summary>Indexes the values of a record stored at <paramref name="row"/>.</summary>
     public void Add(int row, TRecord record)
     {

@@ -23,9 +23,6 @@ internal sealed class PostingList
 
     public bool HasPendingChanges => _changes is { Count: > 0 };
 
-    /// <summary>The bytes the list's array takes, for memory reports.</summary>
-    public long AllocatedBytes => (long)_rows.Length * sizeof(int);
-
     /// <summary>Adds a row; returns <see langword="true"/> when the change waits for <see cref="Commit"/>.</summary>
     public bool Add(int row)
     {
