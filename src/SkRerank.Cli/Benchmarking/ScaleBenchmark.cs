@@ -19,9 +19,9 @@ internal static class ScaleBenchmark
     private const int Buckets = 10;
     private const int Top = 10;
 
-    // Warm-up before the measured queries: at least this many queries and this long. Three queries alone were too
-    // short: at 10k vectors they take milliseconds, so the measured queries ran tier-0 JIT code (the runtime promotes a
-    // method only after a 100 ms quiet period), which made the 10k figures mostly JIT artefacts.
+    // Warm-up before the measured queries: at least this many queries and this long. At 10k vectors three queries take
+    // a few milliseconds, far less than the runtime's tiering delay (calls are counted for promotion only after 100 ms
+    // without new JIT work), so code that is not marked AggressiveOptimization would be measured unoptimized.
     private const int WarmUpQueries = 3;
     private static readonly TimeSpan s_warmUpTime = TimeSpan.FromSeconds(1);
 
