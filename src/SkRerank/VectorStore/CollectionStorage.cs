@@ -133,7 +133,7 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
     /// without a filter. Call under the lock and use the result under the same lock.
     /// </summary>
     public RowFilter<TRecord> Plan(Expression<Func<TRecord, bool>>? filter) =>
-        filter is null ? RowFilter<TRecord>.All : FilterPlanner.Plan(filter, CompiledExpressionCache.Get(filter), this);
+        filter is null ? RowFilter<TRecord>.All : FilterPlanner.Plan(filter, this);
 
     /// <summary>The rows in use that pass a filter, in row order. Call under the lock.</summary>
     public IEnumerable<int> Rows(RowFilter<TRecord> filter)

@@ -43,16 +43,20 @@ internal interface IFilterSource<TRecord> where TRecord : class
 /// </remarks>
 internal static class FilterPlanner
 {
-    /// <summary>Plans a filter; call under the storage's lock and use the result under it.</summary>
-    public static RowFilter<TRecord> Plan<TRecord>(Expression<Func<TRecord, bool>> filter, Func<TRecord, bool> predicate, IFilterSource<TRecord> source)
+    /// <summary>
+    /// Plans a filter; call under the storage's lock and use the result under it. The filter is compiled (once per
+    /// expression instance, see <see cref="CompiledExpressionCache"/>) only when the index cannot answer it alone, so a
+    /// caller that builds a new lambda per search pays no compilation on the indexed path.
+    /// </summary>
+    public static RowFilter<TRecord> Plan<TRecord>(Expression<Func<TRecord, bool>> filter, IFilterSource<TRecord> source)
         where TRecord : class
     {
         var result = new Planner<TRecord>(filter.Parameters[0], source).Visit(filter.Body);
         return result.Kind switch
         {
             PlanKind.Exact => new RowFilter<TRecord>(result.Rows, null),
-            PlanKind.Superset => new RowFilter<TRecord>(result.Rows, predicate),
-            _ => new RowFilter<TRecord>(null, predicate),
+            PlanKind.Superset => new RowFilter<TRecord>(result.Rows, CompiledExpressionCache.Get(filter)),
+            _ => new RowFilter<TRecord>(null, CompiledExpressionCache.Get(filter)),
         };
     }
 
