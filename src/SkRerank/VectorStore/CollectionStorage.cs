@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using SkRerank.Lexical;
 
 namespace SkRerank.VectorStore;
@@ -15,11 +17,12 @@ internal abstract class CollectionStorage
 
 /// <summary>
 /// The data of one collection: a row per record (key, a vector-less copy of the record, and one
-/// <see cref="VectorColumn"/> entry per vector property), rows recycled through a free list, and an optional BM25
-/// index over the full-text properties. A <see cref="ReaderWriterLockSlim"/> makes every read (get, search) see one
-/// consistent state while writes (upsert, delete) are exclusive.
+/// <see cref="VectorColumn"/> entry per vector property), rows recycled through a free list, a
+/// <see cref="PayloadIndex{TRecord}"/> over the filterable properties, and an optional BM25 index over the full-text
+/// properties. A <see cref="ReaderWriterLockSlim"/> makes every read (get, search) see one consistent state while
+/// writes (upsert, delete) are exclusive.
 /// </summary>
-internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IDisposable
+internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFilterSource<TRecord>, IDisposable
     where TKey : notnull
     where TRecord : class
 {
@@ -38,6 +41,7 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IDis
     {
         Model = model;
         _columns = model.VectorFields.Select(f => new VectorColumn(f.Dimensions)).ToArray();
+        Index = PayloadIndex<TRecord>.Create(model);
     }
 
     /// <summary>The model the collection was created with; collections sharing this storage have the same signature.</summary>
@@ -51,6 +55,9 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IDis
 
     public override string Signature => Model.Signature;
 
+    /// <summary>The payload index of the filterable properties; <see langword="null"/> when there are none.</summary>
+    public PayloadIndex<TRecord>? Index { get; }
+
     /// <summary>The number of records. Call under the lock.</summary>
     public int Count => _rowsByKey.Count;
 
@@ -60,45 +67,103 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IDis
     /// <summary>Writes records, replacing those with equal keys. Call under the write lock.</summary>
     public void Write(IReadOnlyList<PreparedRecord> records)
     {
-        foreach (var record in records)
+        try
         {
-            if (!_rowsByKey.TryGetValue(record.Key, out var row))
+            foreach (var record in records)
             {
-                row = _freeRows.Count > 0 ? _freeRows.Pop() : _rowCount++;
-                if (row >= _records.Length)
+                if (!_rowsByKey.TryGetValue(record.Key, out var row))
                 {
-                    Array.Resize(ref _records, _records.Length * 2);
-                    Array.Resize(ref _keys, _keys.Length * 2);
+                    row = _freeRows.Count > 0 ? _freeRows.Pop() : _rowCount++;
+                    if (row >= _records.Length)
+                    {
+                        Array.Resize(ref _records, _records.Length * 2);
+                        Array.Resize(ref _keys, _keys.Length * 2);
+                    }
+                    _rowsByKey[record.Key] = row;
+                    _keys[row] = record.Key;
                 }
-                _rowsByKey[record.Key] = row;
-                _keys[row] = record.Key;
+                else
+                {
+                    Index?.Remove(row, _records[row]!);
+                }
+                _records[row] = record.Copy;
+                Index?.Add(row, record.Copy);
+                for (var i = 0; i < _columns.Length; i++)
+                {
+                    if (record.Vectors[i] is { } vector) _columns[i].Set(row, vector.Span);
+                    else _columns[i].Clear(row);
+                }
+                _lexical?.AddOrUpdate(row, FullText(record.Copy));
             }
-            _records[row] = record.Copy;
-            for (var i = 0; i < _columns.Length; i++)
-            {
-                if (record.Vectors[i] is { } vector) _columns[i].Set(row, vector.Span);
-                else _columns[i].Clear(row);
-            }
-            _lexical?.AddOrUpdate(row, FullText(record.Copy));
+        }
+        finally
+        {
+            // Posting-list changes wait for the end of the batch; readers must never see them pending.
+            Index?.Commit();
         }
     }
 
     /// <summary>Deletes records by key; missing keys are ignored. Call under the write lock.</summary>
     public void Delete(IEnumerable<TKey> keys)
     {
-        foreach (var key in keys)
+        try
         {
-            if (!_rowsByKey.Remove(key, out var row)) continue;
-            _records[row] = null;
-            _keys[row] = default;
-            foreach (var column in _columns) column.Clear(row);
-            _lexical?.Remove(row);
-            _freeRows.Push(row);
+            foreach (var key in keys)
+            {
+                if (!_rowsByKey.Remove(key, out var row)) continue;
+                Index?.Remove(row, _records[row]!);
+                _records[row] = null;
+                _keys[row] = default;
+                foreach (var column in _columns) column.Clear(row);
+                _lexical?.Remove(row);
+                _freeRows.Push(row);
+            }
+        }
+        finally
+        {
+            Index?.Commit();
         }
     }
 
     /// <summary>Finds the row of a key. Call under the lock.</summary>
     public bool TryGetRow(TKey key, out int row) => _rowsByKey.TryGetValue(key, out row);
+
+    /// <summary>
+    /// Decides which rows a filter selects (see <see cref="FilterPlanner"/>); <see cref="RowFilter{TRecord}.All"/>
+    /// without a filter. Call under the lock and use the result under the same lock.
+    /// </summary>
+    public RowFilter<TRecord> Plan(Expression<Func<TRecord, bool>>? filter) =>
+        filter is null ? RowFilter<TRecord>.All : FilterPlanner.Plan(filter, this);
+
+    /// <summary>The rows in use that pass a filter, in row order. Call under the lock.</summary>
+    public IEnumerable<int> Rows(RowFilter<TRecord> filter)
+    {
+        if (filter.Candidates is not { } candidates) return filter.Predicate is { } predicate ? Rows().Where(row => predicate(_records[row]!)) : Rows();
+        return filter.Predicate is { } check ? Enumerate(candidates).Where(row => check(_records[row]!)) : Enumerate(candidates);
+
+        static IEnumerable<int> Enumerate(RowSet rows)
+        {
+            for (var i = 0; i < rows.Count; i++) yield return rows.Span[i];
+        }
+    }
+
+    /// <summary>Whether a row in use passes a filter. Call under the lock.</summary>
+    public bool Passes(RowFilter<TRecord> filter, int row) =>
+        (filter.Candidates is not { } candidates || candidates.Contains(row)) && (filter.Predicate is not { } predicate || predicate(_records[row]!));
+
+    RowSet IFilterSource<TRecord>.KeyRows(object key) =>
+        key is TKey typed && _rowsByKey.TryGetValue(typed, out var row) ? new RowSet([row], 1) : RowSet.Empty;
+
+    RowSet IFilterSource<TRecord>.LiveRows()
+    {
+        var rows = new int[_rowsByKey.Count];
+        var count = 0;
+        for (var row = 0; row < _rowCount && count < rows.Length; row++)
+        {
+            if (_records[row] is not null) rows[count++] = row;
+        }
+        return new RowSet(rows, count);
+    }
 
     /// <summary>The rows in use, in row order. Call under the lock.</summary>
     public IEnumerable<int> Rows()
@@ -127,34 +192,40 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IDis
     /// <summary>
     /// Scores every row that has a vector in <paramref name="vectorIndex"/> and passes <paramref name="filter"/> (checked
     /// before scoring, so filtered-out rows cost no vector math) and <paramref name="threshold"/>, and keeps the
-    /// <paramref name="capacity"/> best in a bounded heap. Large collections are split across cores. Call under the
-    /// read lock; worker threads rely on the caller holding it.
+    /// <paramref name="capacity"/> best in a bounded heap. With candidate rows from the payload index only those rows
+    /// are read, in ascending order. Large scans are split across cores. Call under the read lock; worker threads rely
+    /// on the caller holding it.
     /// </summary>
     /// <returns>The kept rows with their reported scores, best first.</returns>
-    public (double Score, int Row)[] Scan(int vectorIndex, float[] preparedQuery, Func<TRecord, bool>? filter, double? threshold, int capacity, int maxDegreeOfParallelism)
+    public (double Score, int Row)[] Scan(int vectorIndex, float[] preparedQuery, RowFilter<TRecord> filter, double? threshold, int capacity, int maxDegreeOfParallelism)
     {
         var column = _columns[vectorIndex];
         var kind = Model.VectorFields[vectorIndex].Distance;
-        capacity = Math.Min(capacity, _rowsByKey.Count);
+        var candidates = filter.Candidates;
+        capacity = Math.Min(capacity, candidates?.Count ?? _rowsByKey.Count);
         if (capacity == 0) return [];
 
+        // Work is sized and split by the rows actually visited: all rows, or the candidates.
+        var items = candidates?.Count ?? _rowCount;
         var workers = Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount);
-        if (workers > 1 && (long)_rowCount * column.Dimensions < ParallelScanMinFloats * workers) workers = 1;
+        if (workers > 1 && (long)items * column.Dimensions < ParallelScanMinFloats * workers) workers = 1;
 
+        var scan = new RowScan(this, column, kind, preparedQuery, filter.Predicate, threshold, capacity);
         TopKHeap heap;
         if (workers <= 1)
         {
-            heap = ScanRange(0, _rowCount, column, kind, preparedQuery, filter, threshold, capacity);
+            heap = candidates is { } rows ? scan.List(rows, 0, rows.Count) : scan.Range(0, _rowCount);
         }
         else
         {
-            // Contiguous row ranges keep each worker's reads sequential.
+            // Contiguous ranges (of rows, or of the ascending candidate list) keep each worker's reads moving forward.
             var heaps = new TopKHeap[workers];
-            var rowsPerWorker = (_rowCount + workers - 1) / workers;
+            var perWorker = (items + workers - 1) / workers;
             Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
             {
-                var from = w * rowsPerWorker;
-                heaps[w] = ScanRange(from, Math.Min(_rowCount, from + rowsPerWorker), column, kind, preparedQuery, filter, threshold, capacity);
+                var from = w * perWorker;
+                var to = Math.Min(items, from + perWorker);
+                heaps[w] = candidates is { } rows ? scan.List(rows, from, to) : scan.Range(from, to);
             });
             heap = heaps[0];
             for (var w = 1; w < workers; w++) heap.MergeFrom(heaps[w]);
@@ -195,22 +266,77 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IDis
         _lexical?.Dispose();
     }
 
-    private TopKHeap ScanRange(int from, int to, VectorColumn column, DistanceKind kind, float[] query, Func<TRecord, bool>? filter, double? threshold, int capacity)
+    /// <summary>
+    /// One scan's loops: rows that have a vector and pass the predicate are gathered into batches of
+    /// <see cref="VectorColumn.BatchSize"/>, scored together, and offered to a bounded heap.
+    /// </summary>
+    private sealed class RowScan(
+        CollectionStorage<TKey, TRecord> storage, VectorColumn column, DistanceKind kind, float[] query,
+        Func<TRecord, bool>? predicate, double? threshold, int capacity)
     {
-        var heap = new TopKHeap(capacity);
-        var scratch = new float[column.Dimensions];
-        var higherIsBetter = kind.HigherIsBetter();
-        for (var row = from; row < to; row++)
+        private readonly bool _higherIsBetter = kind.HigherIsBetter();
+
+        // Optimized from the first call: a scan runs once per search, so tiered compilation would keep the first
+        // searches in unoptimized code (measured on branch "filter": 13 ms instead of 1 ms for 10k vectors).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public TopKHeap Range(int from, int to)
         {
-            if (!column.IsPresent(row)) continue;
-            if (filter is not null && !filter(_records[row]!)) continue;
-            double score = column.Score(row, kind, query, scratch);
-            if (threshold is { } t && !kind.PassesThreshold(score, t)) continue;
-            var rank = higherIsBetter ? score : -score;
-            if (rank < heap.Floor) continue;
-            heap.Add(rank, row);
+            var heap = new TopKHeap(capacity);
+            var scratch = new float[column.Dimensions];
+            Span<int> batch = stackalloc int[VectorColumn.BatchSize];
+            Span<float> scores = stackalloc float[VectorColumn.BatchSize];
+            var records = storage._records;
+            var count = 0;
+            for (var row = from; row < to; row++)
+            {
+                if (!column.IsPresent(row)) continue;
+                if (predicate is not null && !predicate(records[row]!)) continue;
+                batch[count++] = row;
+                if (count < batch.Length) continue;
+                Offer(heap, batch, scores, scratch);
+                count = 0;
+            }
+            Offer(heap, batch[..count], scores, scratch);
+            return heap;
         }
-        return heap;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public TopKHeap List(RowSet candidates, int from, int to)
+        {
+            var heap = new TopKHeap(capacity);
+            var scratch = new float[column.Dimensions];
+            Span<int> batch = stackalloc int[VectorColumn.BatchSize];
+            Span<float> scores = stackalloc float[VectorColumn.BatchSize];
+            var records = storage._records;
+            var rows = candidates.Span;
+            var count = 0;
+            for (var i = from; i < to; i++)
+            {
+                var row = rows[i];
+                if (!column.IsPresent(row)) continue;
+                if (predicate is not null && !predicate(records[row]!)) continue;
+                batch[count++] = row;
+                if (count < batch.Length) continue;
+                Offer(heap, batch, scores, scratch);
+                count = 0;
+            }
+            Offer(heap, batch[..count], scores, scratch);
+            return heap;
+        }
+
+        private void Offer(TopKHeap heap, ReadOnlySpan<int> batch, Span<float> scores, float[] scratch)
+        {
+            if (batch.IsEmpty) return;
+            column.ScoreBatch(batch, kind, query, scores, scratch);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                double score = scores[i];
+                if (threshold is { } t && !kind.PassesThreshold(score, t)) continue;
+                var rank = _higherIsBetter ? score : -score;
+                if (rank < heap.Floor) continue;
+                heap.Add(rank, batch[i]);
+            }
+        }
     }
 
     private IEnumerable<KeyValuePair<string, string?>> FullText(TRecord record)

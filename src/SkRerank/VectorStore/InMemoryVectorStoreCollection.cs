@@ -33,9 +33,11 @@ namespace SkRerank.VectorStore;
 /// obtained from the same <see cref="InMemoryVectorStore"/> under the same name share data.
 /// </para>
 /// <para>
-/// <b>Search.</b> Exact scan over contiguous vectors with a bounded top-k heap. Filters are compiled LINQ predicates
-/// run on the stored records before scoring; they see data and key properties (vector properties are not visible to
-/// filters). Scores and ordering follow the property's distance function: similarities (cosine similarity, dot product)
+/// <b>Search.</b> Exact scan over contiguous vectors with a bounded top-k heap. Filters see data and key properties
+/// (vector properties are not visible to filters) and keep C# semantics: equality, <c>Contains</c>, <c>&amp;&amp;</c>,
+/// <c>||</c> and <c>!</c> over properties marked <c>IsIndexed</c> (and the key) are answered from a payload index, so
+/// only matching rows are read; any other filter, or part of one, runs as a compiled LINQ predicate on the stored
+/// records before scoring. Scores and ordering follow the property's distance function: similarities (cosine similarity, dot product)
 /// rank higher first and <see cref="VectorSearchOptions{TRecord}.ScoreThreshold"/> keeps scores ≥ it; distances
 /// (cosine distance, negative dot product, Euclidean, squared Euclidean, Manhattan, Hamming) rank lower first and keep
 /// scores ≤ it. Equal scores come back in storage order.
@@ -190,7 +192,6 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, nameof(options.Skip));
         cancellationToken.ThrowIfCancellationRequested();
 
-        var predicate = CompiledExpressionCache.Get(filter);
         var orderBy = options.OrderBy?.Invoke(new FilteredRecordRetrievalOptions<TRecord>.OrderByDefinition()).Values ?? [];
         var sortKeys = orderBy.Select(o => (Select: CompiledExpressionCache.Get(o.PropertySelector), o.Ascending)).ToList();
         var storage = GetStorage("GetFiltered");
@@ -199,7 +200,7 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         storage.Lock.EnterReadLock();
         try
         {
-            IEnumerable<int> rows = storage.Rows().Where(row => predicate(storage.StoredRecord(row)));
+            var rows = storage.Rows(storage.Plan(filter));
             if (sortKeys.Count > 0)
             {
                 IOrderedEnumerable<int>? ordered = null;
@@ -315,7 +316,6 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         var vectorIndex = IndexOf(field);
         var query = await ToVectorAsync(searchValue, field, cancellationToken).ConfigureAwait(false);
         var prepared = field.Distance.PrepareQuery(query.Span);
-        var filter = options.Filter is null ? null : CompiledExpressionCache.Get(options.Filter);
         var storage = GetStorage("Search");
         var capacity = (int)Math.Min(int.MaxValue, (long)options.Skip + top);
 
@@ -323,7 +323,7 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         storage.Lock.EnterReadLock();
         try
         {
-            var hits = storage.Scan(vectorIndex, prepared, filter, options.ScoreThreshold, capacity, _maxDegreeOfParallelism);
+            var hits = storage.Scan(vectorIndex, prepared, storage.Plan(options.Filter), options.ScoreThreshold, capacity, _maxDegreeOfParallelism);
             foreach (var (score, row) in hits.Skip(options.Skip))
                 results.Add(new VectorSearchResult<TRecord>(storage.Materialize(row, options.IncludeVectors), score));
         }
@@ -383,7 +383,6 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
 
         var query = await ToVectorAsync(searchValue, field, cancellationToken).ConfigureAwait(false);
         var prepared = field.Distance.PrepareQuery(query.Span);
-        var filter = options.Filter is null ? null : CompiledExpressionCache.Get(options.Filter);
         var storage = GetStorage("HybridSearch");
         var lexical = storage.EnsureLexicalIndex();
         var keywordText = string.Join(' ', keywords.Where(k => !string.IsNullOrWhiteSpace(k)));
@@ -393,10 +392,11 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         try
         {
             var all = Math.Max(1, storage.Count);
+            var filter = storage.Plan(options.Filter);
             var dense = storage.Scan(vectorIndex, prepared, filter, threshold: null, capacity: all, _maxDegreeOfParallelism);
             IReadOnlyList<LexicalMatch<int>> sparse = keywordText.Length == 0
                 ? []
-                : lexical.Search(keywordText, all, textField, filter is null ? null : row => filter(storage.StoredRecord(row)));
+                : lexical.Search(keywordText, all, textField, filter.IsAll ? null : row => storage.Passes(filter, row));
 
             var fused = _fusion == HybridFusionMethod.WeightedZScore
                 ? WeightedZScoreFusion(dense, sparse, field.Distance.HigherIsBetter(), _keywordWeight)
