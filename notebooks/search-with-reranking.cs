@@ -22,7 +22,7 @@ var togetherKey = Environment.GetEnvironmentVariable("TOGETHER_API_KEY");
 var useTogether = !string.IsNullOrWhiteSpace(togetherKey);
 Console.WriteLine(useTogether
     ? "Provider: Together AI (BAAI/bge-base-en-v1.5 embeddings, Salesforce/Llama-Rank-V1 reranker)"
-    : "Provider: local (snowflake-arctic-embed-xs, then the offline fusion reranker). Set TOGETHER_API_KEY to use Together AI.");
+    : "Provider: local (snowflake-arctic-embed-xs in int8, then the offline fusion reranker). Set TOGETHER_API_KEY to use Together AI.");
 
 var builder = Kernel.CreateBuilder();
 if (useTogether) builder.AddTogetherMovieSearch();
