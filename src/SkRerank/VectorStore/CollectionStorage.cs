@@ -266,6 +266,42 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
         _lexical?.Dispose();
     }
 
+    /// <summary>The rows one scan visits, in ascending order.</summary>
+    private interface IRowCursor
+    {
+        bool TryNext(out int row);
+    }
+
+    /// <summary>Every row in [from, to): the unfiltered scan.</summary>
+    private ref struct RangeCursor(int from, int to) : IRowCursor
+    {
+        private int _next = from;
+
+        public bool TryNext(out int row)
+        {
+            row = _next++;
+            return row < to;
+        }
+    }
+
+    /// <summary>The rows of a list: the filtered scan over rows the payload index selected.</summary>
+    private ref struct ListCursor(ReadOnlySpan<int> rows) : IRowCursor
+    {
+        private readonly ReadOnlySpan<int> _rows = rows;
+        private int _next;
+
+        public bool TryNext(out int row)
+        {
+            if (_next < _rows.Length)
+            {
+                row = _rows[_next++];
+                return true;
+            }
+            row = -1;
+            return false;
+        }
+    }
+
     /// <summary>
     /// One scan's loops: rows that have a vector and pass the predicate are gathered into batches of
     /// <see cref="VectorColumn.BatchSize"/>, scored together, and offered to a bounded heap.
@@ -276,43 +312,25 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
     {
         private readonly bool _higherIsBetter = kind.HigherIsBetter();
 
-        // Optimized from the first call: a scan runs once per search, so tiered compilation would keep the first
-        // searches in unoptimized code (measured on branch "filter": 13 ms instead of 1 ms for 10k vectors).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public TopKHeap Range(int from, int to)
-        {
-            var heap = new TopKHeap(capacity);
-            var scratch = new float[column.Dimensions];
-            Span<int> batch = stackalloc int[VectorColumn.BatchSize];
-            Span<float> scores = stackalloc float[VectorColumn.BatchSize];
-            var records = storage._records;
-            var count = 0;
-            for (var row = from; row < to; row++)
-            {
-                if (!column.IsPresent(row)) continue;
-                if (predicate is not null && !predicate(records[row]!)) continue;
-                batch[count++] = row;
-                if (count < batch.Length) continue;
-                Offer(heap, batch, scores, scratch);
-                count = 0;
-            }
-            Offer(heap, batch[..count], scores, scratch);
-            return heap;
-        }
+        public TopKHeap Range(int from, int to) => Scan(new RangeCursor(from, to));
 
+        public TopKHeap List(RowSet candidates, int from, int to) => Scan(new ListCursor(candidates.Span[from..to]));
+
+        // Optimized from the first call: a scan runs once per search, so tiered compilation would keep the first
+        // searches in unoptimized code (measured on branch "filter": 13 ms instead of 1 ms for 10k vectors). Generic over
+        // a struct cursor, so each kind of row source gets its own compiled loop, with no call per row.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public TopKHeap List(RowSet candidates, int from, int to)
+        private TopKHeap Scan<TCursor>(TCursor cursor)
+            where TCursor : IRowCursor, allows ref struct
         {
             var heap = new TopKHeap(capacity);
             var scratch = new float[column.Dimensions];
             Span<int> batch = stackalloc int[VectorColumn.BatchSize];
             Span<float> scores = stackalloc float[VectorColumn.BatchSize];
             var records = storage._records;
-            var rows = candidates.Span;
             var count = 0;
-            for (var i = from; i < to; i++)
+            while (cursor.TryNext(out var row))
             {
-                var row = rows[i];
                 if (!column.IsPresent(row)) continue;
                 if (predicate is not null && !predicate(records[row]!)) continue;
                 batch[count++] = row;
