@@ -7,7 +7,6 @@ using SkRerank.Onnx.Embeddings;
 using SkRerank.Onnx.Quantization;
 using SkRerank.Tests.Support;
 using Lib = SkRerank.Onnx.Quantization.Proto;
-using TestProto = SkRerank.Tests.Onnx.Proto;
 
 namespace SkRerank.Tests.Onnx;
 
@@ -285,38 +284,38 @@ public sealed class Int8QuantizationTests(EmbeddingModelsFixture models) : IClas
     /// y = Add(b, x·W) as PyTorch writes a linear layer, and z = x·W reading the same weight, with W in float_data
     /// (the packaged models use raw_data), written with the tests' own message subset.
     /// </summary>
-    private static TestProto.ModelProto TinyLinearModel(long opset = 13)
+    private static Lib.ModelProto TinyLinearModel(long opset = 13)
     {
         var random = new Random(11);
-        var graph = new TestProto.GraphProto { Name = "tiny-linear" };
+        var graph = new Lib.GraphProto { Name = "tiny-linear" };
         graph.Input.Add(FloatValue("x", "batch", 16));
         graph.Output.Add(FloatValue("y", "batch", 8));
         graph.Output.Add(FloatValue("z", "batch", 8));
-        var weight = new TestProto.TensorProto { Name = "W", DataType = 1, Dims = { 16, 8 } };
+        var weight = new Lib.TensorProto { Name = "W", DataType = 1, Dims = { 16, 8 } };
         for (var i = 0; i < 16 * 8; i++) weight.FloatData.Add(random.NextSingle() - 0.5f);
-        var bias = new TestProto.TensorProto { Name = "b", DataType = 1, Dims = { 8 } };
+        var bias = new Lib.TensorProto { Name = "b", DataType = 1, Dims = { 8 } };
         for (var i = 0; i < 8; i++) bias.FloatData.Add(random.NextSingle());
         graph.Initializer.Add(weight);
         graph.Initializer.Add(bias);
-        graph.Node.Add(new TestProto.NodeProto { OpType = "MatMul", Name = "linear", Input = { "x", "W" }, Output = { "h" } });
-        graph.Node.Add(new TestProto.NodeProto { OpType = "Add", Name = "bias", Input = { "b", "h" }, Output = { "y" } });
-        graph.Node.Add(new TestProto.NodeProto { OpType = "MatMul", Name = "again", Input = { "x", "W" }, Output = { "z" } });
-        var model = new TestProto.ModelProto { IrVersion = 7, ProducerName = "skrerank-tests", Graph = graph };
-        model.OpsetImport.Add(new TestProto.OperatorSetIdProto { Domain = "", Version = opset });
+        graph.Node.Add(new Lib.NodeProto { OpType = "MatMul", Name = "linear", Input = { "x", "W" }, Output = { "h" } });
+        graph.Node.Add(new Lib.NodeProto { OpType = "Add", Name = "bias", Input = { "b", "h" }, Output = { "y" } });
+        graph.Node.Add(new Lib.NodeProto { OpType = "MatMul", Name = "again", Input = { "x", "W" }, Output = { "z" } });
+        var model = new Lib.ModelProto { IrVersion = 7, ProducerName = "skrerank-tests", Graph = graph };
+        model.OpsetImport.Add(new Lib.OperatorSetIdProto { Domain = "", Version = opset });
         return model;
     }
 
-    private static TestProto.ValueInfoProto FloatValue(string name, string rows, long columns) => new()
+    private static Lib.ValueInfoProto FloatValue(string name, string rows, long columns) => new()
     {
         Name = name,
-        Type = new TestProto.TypeProto
+        Type = new Lib.TypeProto
         {
-            TensorType = new TestProto.TypeProto.Types.Tensor
+            TensorType = new Lib.TypeProto.Types.Tensor
             {
                 ElemType = 1,
-                Shape = new TestProto.TensorShapeProto
+                Shape = new Lib.TensorShapeProto
                 {
-                    Dim = { new TestProto.TensorShapeProto.Types.Dimension { DimParam = rows }, new TestProto.TensorShapeProto.Types.Dimension { DimValue = columns } },
+                    Dim = { new Lib.TensorShapeProto.Types.Dimension { DimParam = rows }, new Lib.TensorShapeProto.Types.Dimension { DimValue = columns } },
                 },
             },
         },

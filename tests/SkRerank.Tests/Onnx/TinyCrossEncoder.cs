@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using SkRerank.Tests.Onnx.Proto;
+using SkRerank.Onnx.Quantization.Proto;
 
 namespace SkRerank.Tests.Onnx;
 
