@@ -44,7 +44,7 @@ public sealed class MovieSearchOptions
     /// <summary>
     /// Start the reranker's query-side work (its own models' query embeddings, see
     /// <see cref="Reranking.IQueryPreparingReranker"/>) on another core while the first stage embeds the query. Off by
-    /// default: it lowers a lone caller's latency by the reranker's query embedding (about 5 ms offline, on 2 cores),
+    /// default: it lowers a lone caller's latency by the reranker's query embedding (p50 11.4 → 7.3 ms offline, on 2 cores),
     /// but that core is then busy with one search; a chat server with concurrent users gets more searches per second
     /// without it (measured in README, "Performance"). It is skipped anyway while as many searches run as there are cores.
     /// </summary>
