@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SkRerank.Storage;
 
 namespace SkRerank.Onnx.Quantization;
 
@@ -13,7 +14,6 @@ internal static class QuantizedModelCache
 {
     private static ReadOnlySpan<byte> Magic => "SKRQNT01"u8;
     private const int FormatVersion = 1;
-    private const int ChecksumLength = 32;
 
     /// <summary>What <see cref="Load"/> did.</summary>
     internal enum Outcome
@@ -61,79 +61,34 @@ internal static class QuantizedModelCache
         return bytes;
     }
 
-    /// <summary>Reads a cache file; <see langword="null"/> when it is missing, damaged or made for another key.</summary>
+    /// <summary>The cached model, or <see langword="null"/> when the file is missing, foreign, stale or damaged.</summary>
     internal static byte[]? TryRead(string path, string key)
     {
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var magic = new byte[Magic.Length];
-            file.ReadExactly(magic);
-            if (!magic.AsSpan().SequenceEqual(Magic)) return null;
-            hash.AppendData(magic);
-
-            // The header is parsed, then read again as bytes for the checksum.
-            using var reader = new BinaryReader(file, Encoding.UTF8, leaveOpen: true);
-            var headerStart = file.Position;
+            var body = ChecksummedFile.ReadBody(path, Magic, "SkRerank quantized model file");
+            using var reader = new BinaryReader(new MemoryStream(body.Array!, body.Offset, body.Count, writable: false), Encoding.UTF8);
             var version = reader.ReadInt32();
             var storedKey = reader.ReadString();
             var length = reader.ReadInt64();
-            if (version != FormatVersion || storedKey != key || length <= 0 || length != file.Length - file.Position - ChecksumLength) return null;
-            var headerLength = (int)(file.Position - headerStart);
-            file.Position = headerStart;
-            var header = new byte[headerLength];
-            file.ReadExactly(header);
-            hash.AppendData(header);
-
-            // Read straight into an array of the model's size: ONNX Runtime takes the whole array as the model.
-            var model = new byte[length];
-            file.ReadExactly(model);
-            hash.AppendData(model);
-            var checksum = new byte[ChecksumLength];
-            file.ReadExactly(checksum);
-            return hash.GetHashAndReset().AsSpan().SequenceEqual(checksum) ? model : null;
+            var start = (int)reader.BaseStream.Position;
+            if (version != FormatVersion || storedKey != key || length <= 0 || length != body.Count - start) return null;
+            // ONNX Runtime takes a whole array as the model.
+            return body.Slice(start).ToArray();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             return null;
         }
     }
 
     /// <summary>Writes a cache file atomically.</summary>
-    internal static void Write(string path, string key, byte[] model)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temp = path + "." + Environment.ProcessId + "." + Environment.CurrentManagedThreadId + ".tmp";
-        try
+    internal static void Write(string path, string key, byte[] model) =>
+        ChecksummedFile.Write(path, Magic, writer =>
         {
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-            {
-                using var header = new MemoryStream();
-                using (var writer = new BinaryWriter(header, Encoding.UTF8, leaveOpen: true))
-                {
-                    writer.Write(Magic);
-                    writer.Write(FormatVersion);
-                    writer.Write(key);
-                    writer.Write((long)model.Length);
-                }
-
-                foreach (var part in new[] { header.ToArray(), model })
-                {
-                    file.Write(part);
-                    hash.AppendData(part);
-                }
-
-                file.Write(hash.GetHashAndReset());
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-            throw;
-        }
-    }
+            writer.Write(FormatVersion);
+            writer.Write(key);
+            writer.Write((long)model.Length);
+            writer.Write(model);
+        }, capacity: model.Length + 256);
 }

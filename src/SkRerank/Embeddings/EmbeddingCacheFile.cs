@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SkRerank.Storage;
 
 namespace SkRerank.Embeddings;
 
@@ -12,22 +13,14 @@ internal static class EmbeddingCacheFile
 {
     private static ReadOnlySpan<byte> Magic => "SKRVEC01"u8;
     private const int FormatVersion = 1;
-    private const int ChecksumLength = 32;
 
     internal sealed record Contents(string ModelKey, int Dimensions, Dictionary<UInt128, float[]> Entries);
 
     /// <summary>Reads a cache file; throws <see cref="InvalidDataException"/> with the reason when it cannot be trusted.</summary>
     public static Contents Read(string path, string expectedModelKey)
     {
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < Magic.Length + ChecksumLength || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw new InvalidDataException("not an SkRerank embedding cache file");
-
-        var body = bytes.AsSpan(0, bytes.Length - ChecksumLength);
-        if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength)))
-            throw new InvalidDataException("checksum mismatch (truncated or corrupted)");
-
-        using var reader = new BinaryReader(new MemoryStream(bytes, Magic.Length, body.Length - Magic.Length), Encoding.UTF8);
+        var body = ChecksummedFile.ReadBody(path, Magic, "SkRerank embedding cache file");
+        using var reader = new BinaryReader(new MemoryStream(body.Array!, body.Offset, body.Count, writable: false), Encoding.UTF8);
         var version = reader.ReadInt32();
         if (version != FormatVersion) throw new InvalidDataException($"format version {version} is not {FormatVersion}");
         var modelKey = reader.ReadString();
@@ -56,11 +49,8 @@ internal static class EmbeddingCacheFile
     /// <summary>Writes the cache atomically (temp file, then rename), so a crash never leaves half a file behind.</summary>
     public static void Write(string path, string modelKey, int dimensions, IReadOnlyCollection<KeyValuePair<UInt128, float[]>> entries)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using var buffer = new MemoryStream(64 + entries.Count * (16 + 4 * dimensions) + ChecksumLength);
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        ChecksummedFile.Write(path, Magic, writer =>
         {
-            writer.Write(Magic);
             writer.Write(FormatVersion);
             writer.Write(modelKey);
             writer.Write(dimensions);
@@ -71,13 +61,7 @@ internal static class EmbeddingCacheFile
                 writer.Write((ulong)(key >> 64));
                 foreach (var value in vector) writer.Write(value);
             }
-        }
-        var checksum = SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        buffer.Write(checksum);
-
-        var temp = path + "." + Environment.ProcessId + ".tmp";
-        File.WriteAllBytes(temp, buffer.ToArray());
-        File.Move(temp, path, overwrite: true);
+        }, capacity: 64 + entries.Count * (16 + 4 * dimensions));
     }
 
     /// <summary>The entry key of a text: the first 128 bits of SHA-256 over input type and text.</summary>
