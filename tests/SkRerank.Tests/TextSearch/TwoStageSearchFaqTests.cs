@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using SkRerank.Evaluation;
+using SkRerank.Telemetry;
 using SkRerank.Reranking;
 using SkRerank.Search;
 
@@ -77,5 +79,31 @@ public sealed class TwoStageSearchFaqTests(FaqFixture faq)
         Assert.Equal(1.0, evaluation.PerQuery["q2"].MrrAt10);
         Assert.Equal(evaluation.PerQuery.Values.Average(m => m.NdcgAt5), evaluation.Metrics.NdcgAt5, 9);
         Assert.Equal(["embed", "search", "rerank"], evaluation.MeanStageMs.Keys);
+    }
+
+    [Fact]
+    public async Task A_search_is_one_span_with_embed_first_stage_and_rerank_children()
+    {
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is SkRerankTelemetry.ActivitySourceName or "skrerank-tests",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => { lock (spans) spans.Add(activity); },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var testSource = new ActivitySource("skrerank-tests");
+        using var test = testSource.StartActivity("test"); // a parent of our own, so other tests' spans are told apart
+
+        await Search().SearchAsync(new TwoStageSearchRequest<FaqEntry> { Query = "money" });
+
+        List<Activity> mine;
+        lock (spans) mine = spans.Where(s => s.TraceId == test!.TraceId).ToList();
+        var search = Assert.Single(mine, s => s.OperationName == SkRerankTelemetry.Spans.Search);
+        Assert.Equal(
+            [SkRerankTelemetry.Spans.EmbedQuery, SkRerankTelemetry.Spans.FirstStage, SkRerankTelemetry.Spans.Rerank],
+            mine.Where(s => s.ParentSpanId == search.SpanId).OrderBy(s => s.StartTimeUtc).Select(s => s.OperationName));
+        Assert.Equal(true, search.GetTagItem(SkRerankTelemetry.Attributes.Reranked));
+        Assert.Equal(12, search.GetTagItem(SkRerankTelemetry.Attributes.Candidates));
     }
 }
