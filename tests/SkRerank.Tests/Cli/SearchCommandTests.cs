@@ -5,7 +5,7 @@ using SkRerank.Tests.Together;
 namespace SkRerank.Tests.Cli;
 
 /// <summary>The <c>skrerank search</c> contract, run as a real process.</summary>
-public class SearchCommandTests
+public class SearchCommandTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task Json_output_follows_the_contract_and_the_second_run_uses_the_cache()
@@ -75,6 +75,7 @@ public class SearchCommandTests
         Assert.False(json.RootElement.GetProperty("reranked").GetBoolean());
         Assert.Equal(5, json.RootElement.GetProperty("results").GetArrayLength());
         Assert.Contains("--timeout", json.RootElement.GetProperty("rerankError").GetString());
+        output.WriteLine($"fail-open after {json.RootElement.GetProperty("timings").GetProperty("rerankMs").GetDouble():0} ms of rerank; stderr: {result.Error}");
         Assert.DoesNotContain("Polly", result.Error);
         Assert.DoesNotContain("   at ", result.Error); // no stack traces
         Assert.DoesNotContain("retrying", result.Error);
