@@ -40,13 +40,25 @@ internal static class CliOptions
 
     public static readonly Option<string?> EmbeddingModel = new("--embedding-model")
     {
-        Description = "Together embedding model (default BAAI/bge-base-en-v1.5).",
+        Description = "Together embedding model (default intfloat/multilingual-e5-large-instruct, the serverless one; BAAI/bge-base-en-v1.5 or a dedicated endpoint's model by name).",
         Recursive = true,
     };
 
     public static readonly Option<string?> RerankModel = new("--rerank-model")
     {
-        Description = "Rerank model: a Together model (default Salesforce/Llama-Rank-V1) or, for cross-encoder, a folder or Hugging Face id.",
+        Description = "Rerank model: your Together dedicated endpoint's model (default Salesforce/Llama-Rank-V1; e.g. mixedbread-ai/Mxbai-Rerank-Large-V2) or, for cross-encoder, a folder or Hugging Face id.",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> RerankBaseUrl = new("--rerank-base-url")
+    {
+        Description = "Base URL of the Together rerank endpoint when it differs from TOGETHER_BASE_URL (default: $TOGETHER_RERANK_BASE_URL, else the API base URL).",
+        Recursive = true,
+    };
+
+    public static readonly Option<double?> Timeout = new("--timeout")
+    {
+        Description = "Time budget in seconds for each Together call, retries included (default: 60 s per attempt, 4 attempts); a rerank that runs out answers in first-stage order.",
         Recursive = true,
     };
 
@@ -96,6 +108,8 @@ internal static class CliOptions
         command.Options.Add(Reranker);
         command.Options.Add(EmbeddingModel);
         command.Options.Add(RerankModel);
+        command.Options.Add(RerankBaseUrl);
+        command.Options.Add(Timeout);
         command.Options.Add(FirstStage);
         command.Options.Add(Candidates);
         command.Options.Add(MinScore);
@@ -121,6 +135,8 @@ internal static class CliOptions
     {
         var provider = (result.GetValue(Provider) ?? "local").Trim().ToLowerInvariant();
         if (result.GetValue(Candidates) is < 1 or > 500) throw new CliException("--candidates must be between 1 and 500.");
+        if (result.GetValue(Timeout) is { } seconds && (!double.IsFinite(seconds) || seconds <= 0 || seconds > 3600))
+            throw new CliException("--timeout must be a number of seconds between 0 and 3600, e.g. --timeout 10.");
         if (provider is not ("local" or "together"))
             throw new CliException($"Unknown --provider '{provider}'; use local or together.");
         return new PipelineSettings
@@ -130,6 +146,8 @@ internal static class CliOptions
             Reranker = result.GetValue(Reranker),
             EmbeddingModel = result.GetValue(EmbeddingModel),
             RerankModel = result.GetValue(RerankModel),
+            RerankBaseUrl = result.GetValue(RerankBaseUrl),
+            Timeout = result.GetValue(Timeout) is { } budget ? TimeSpan.FromSeconds(budget) : null,
             Dataset = result.GetValue(Dataset),
             CacheDir = result.GetValue(CacheDir),
             FirstStage = result.GetValue(FirstStage),

@@ -21,7 +21,9 @@ internal static class CliRunner
         var error = Console.Error;
         using var loggerFactory = LoggerFactory.Create(builder => builder
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning));
+            .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning)
+            // Polly logs every failed attempt with its stack trace; the final error already says what happened.
+            .AddFilter("Polly", verbose ? LogLevel.Debug : LogLevel.None));
         try
         {
             return await body(new CliContext(Console.Out, error, loggerFactory), cancellationToken);

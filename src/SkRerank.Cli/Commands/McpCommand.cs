@@ -25,7 +25,8 @@ internal static class McpCommand
 
             var builder = Host.CreateEmptyApplicationBuilder(settings: null);
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-                .SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Warning);
+                .SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Warning)
+                .AddFilter("Polly", settings.Verbose ? LogLevel.Debug : LogLevel.None);
             builder.Services
                 .AddMcpServer(o =>
                 {

@@ -129,6 +129,8 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
         var options = TogetherOptions.FromEnvironment();
         if (settings.EmbeddingModel is { Length: > 0 } embeddingModel) options.EmbeddingModel = embeddingModel;
         if (settings.RerankModel is { Length: > 0 } rerankModel) options.RerankModel = rerankModel;
+        if (settings.RerankBaseUrl is { Length: > 0 } rerankBaseUrl) options.RerankBaseUrl = rerankBaseUrl;
+        if (settings.Timeout is { } budget) options.TotalTimeout = budget;
         if (string.IsNullOrWhiteSpace(options.ApiKey))
             throw new CliException($"A Together stage was selected but {TogetherOptions.ApiKeyEnvironmentVariable} is not set; export your API key or use --provider local.");
         _together = TogetherClientFactory.Create(options, loggerFactory);

@@ -41,8 +41,11 @@ public sealed class MovieIndexer
         _warmUps = warmUps?.ToList() ?? [];
     }
 
-    /// <summary>How many texts are embedded per call (and per progress report).</summary>
-    public int ChunkSize { get; init; } = 64;
+    /// <summary>
+    /// How many texts are embedded per call (and per progress report). <see langword="null"/> (the default) asks the
+    /// generator (<see cref="EmbeddingBatching"/>: 128 × 4 = 512 for Together) and falls back to 64 for local models.
+    /// </summary>
+    public int? ChunkSize { get; init; }
 
     /// <summary>
     /// Embeds <paramref name="movies"/> and upserts them. Embeddings are computed before anything is written, so a
@@ -62,9 +65,11 @@ public sealed class MovieIndexer
         var vectors = new ReadOnlyMemory<float>[movies.Count];
         var options = new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Document);
         progress?.Report(new IndexProgress(0, movies.Count));
-        for (var start = 0; start < texts.Length; start += ChunkSize)
+        // A remote generator parallelises inside one call; 64-text calls would leave it one request in flight.
+        var chunkSize = Math.Max(1, ChunkSize ?? _embeddingGenerator.GetService<EmbeddingBatching>()?.TextsPerCall ?? 64);
+        for (var start = 0; start < texts.Length; start += chunkSize)
         {
-            var count = Math.Min(ChunkSize, texts.Length - start);
+            var count = Math.Min(chunkSize, texts.Length - start);
             var embeddings = await _embeddingGenerator.GenerateAsync(new ArraySegment<string>(texts, start, count), options, cancellationToken)
                 .ConfigureAwait(false);
             if (embeddings.Count != count)
