@@ -31,7 +31,7 @@ internal static class CliRunner
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             error.WriteLine("Cancelled.");
-            return 130;
+            return TerminationSignals.CancelledExitCode;
         }
         catch (Exception ex) when (IsUserFacing(ex))
         {

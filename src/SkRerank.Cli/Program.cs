@@ -14,4 +14,6 @@ var parsed = root.Parse(args);
 // A mistyped command line gets its errors and a pointer to --help on stderr, exit 1: stdout stays for results
 // (a script reading --json must not get the help text instead).
 if (parsed.Errors.Count > 0) return ParseErrors.Report(parsed, Console.Error);
-return await parsed.InvokeAsync();
+
+using var termination = new TerminationSignals();
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, termination.Token);
