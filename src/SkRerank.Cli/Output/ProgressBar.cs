@@ -8,8 +8,13 @@ namespace SkRerank.Cli.Output;
 /// gap), plus the first and the last. The last line says how long the phase took. Safe to report from several threads.
 /// With <paramref name="showAfter"/>, a phase that ends sooner prints nothing (a warm cache makes it instant).
 /// </summary>
-internal sealed class ProgressBar(string label, TextWriter writer, TimeSpan showAfter = default) : IProgress<IndexProgress>
+internal sealed class ProgressBar(string label, TextWriter writer, TimeSpan showAfter = default) : IProgress<IndexProgress>, IDisposable
 {
+    // A batch can take longer than this on a loaded machine: then the last line is repeated with the time so far, so
+    // the user never waits more than a few seconds without a sign of life.
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(4);
+    private Timer? _heartbeat;
+    private IndexProgress _last;
     private static readonly TimeSpan LineInterval = TimeSpan.FromSeconds(2);
     private readonly bool _interactive = !Console.IsErrorRedirected;
     private readonly Lock _lock = new();
@@ -35,6 +40,8 @@ internal sealed class ProgressBar(string label, TextWriter writer, TimeSpan show
             }
             var first = !_shown;
             _shown = true;
+            _last = value;
+            if (first && !_interactive && !done) _heartbeat = new Timer(_ => Beat(), null, Heartbeat, Heartbeat);
             if (_interactive)
             {
                 const int width = 30;
@@ -48,6 +55,27 @@ internal sealed class ProgressBar(string label, TextWriter writer, TimeSpan show
                 writer.WriteLine($"{label}: {value.Done}/{value.Total}{time}");
             }
             _finished = done;
+            if (done) _heartbeat?.Dispose();
+        }
+    }
+
+    private void Beat()
+    {
+        lock (_lock)
+        {
+            if (_finished || _clock.Elapsed - _lastLine < Heartbeat) return;
+            _lastLine = _clock.Elapsed;
+            writer.WriteLine($"{label}: {_last.Done}/{_last.Total} ({_clock.Elapsed.TotalSeconds:0} s so far)");
+        }
+    }
+
+    /// <summary>Stops the heartbeat (a phase that ended with an error never reports its last step).</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _finished = true;
+            _heartbeat?.Dispose();
         }
     }
 }
