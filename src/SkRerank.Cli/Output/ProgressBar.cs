@@ -13,6 +13,7 @@ internal sealed class ProgressBar(string label, TextWriter writer, TimeSpan show
     // A batch can take longer than this on a loaded machine: then the last line is repeated with the time so far, so
     // the user never waits more than a few seconds without a sign of life.
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan BeatCheck = TimeSpan.FromSeconds(1);
     private Timer? _heartbeat;
     private IndexProgress _last;
     private static readonly TimeSpan LineInterval = TimeSpan.FromSeconds(2);
@@ -41,7 +42,7 @@ internal sealed class ProgressBar(string label, TextWriter writer, TimeSpan show
             var first = !_shown;
             _shown = true;
             _last = value;
-            if (first && !_interactive && !done) _heartbeat = new Timer(_ => Beat(), null, Heartbeat, Heartbeat);
+            if (first && !_interactive && !done) _heartbeat = new Timer(_ => Beat(), null, BeatCheck, BeatCheck);
             if (_interactive)
             {
                 const int width = 30;
