@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SkRerank.Cli.Composition;
+using SkRerank.Cli.Validation;
 using SkRerank.Movies;
 
 namespace SkRerank.Cli;
@@ -131,15 +132,23 @@ internal static class CliOptions
         return fields;
     }
 
+    /// <summary>
+    /// Reads and checks the shared options: every name, number and required companion option (API keys, a cross-encoder's
+    /// model) is checked here, before anything is loaded or written, so a mistake fails in milliseconds.
+    /// </summary>
     public static PipelineSettings ReadSettings(ParseResult result)
     {
         var provider = (result.GetValue(Provider) ?? "local").Trim().ToLowerInvariant();
-        if (result.GetValue(Candidates) is < 1 or > 500) throw new CliException("--candidates must be between 1 and 500.");
+        if (result.GetValue(Candidates) is < 1 or > 500) throw new CliException($"--candidates must be between 1 and 500, but was {result.GetValue(Candidates)}.");
         if (result.GetValue(Timeout) is { } seconds && (!double.IsFinite(seconds) || seconds <= 0 || seconds > 3600))
             throw new CliException("--timeout must be a number of seconds between 0 and 3600, e.g. --timeout 10.");
         if (provider is not ("local" or "together"))
             throw new CliException($"Unknown --provider '{provider}'; use local or together.");
-        return new PipelineSettings
+        if (result.GetValue(MinScore) is { } minScore && !double.IsFinite(minScore))
+            throw new CliException($"--min-score must be a finite number, but was {minScore}.");
+        if (result.GetValue(FirstStage) is { } firstStage && !Enum.TryParse<SkRerank.Search.FirstStageMode>(firstStage, ignoreCase: true, out _))
+            throw new CliException($"Unknown --first-stage '{firstStage}'; use vector or hybrid.");
+        var settings = new PipelineSettings
         {
             Provider = provider,
             Embeddings = result.GetValue(Embeddings),
@@ -157,5 +166,7 @@ internal static class CliOptions
             FailClosed = result.GetValue(FailClosed),
             Verbose = result.GetValue(Verbose),
         };
+        SettingsCheck.Validate(settings);
+        return settings;
     }
 }

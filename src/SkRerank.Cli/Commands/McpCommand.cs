@@ -21,6 +21,7 @@ internal static class McpCommand
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(result, cancellationToken, async (context, ct) =>
         {
             var settings = CliOptions.ReadSettings(result);
+            settings = await Validation.Preflight.CheckAsync(settings, context, ct);
             await using var pipeline = await SearchPipeline.BuildAsync(settings, context.LoggerFactory, context.Error, ct);
 
             var builder = Host.CreateEmptyApplicationBuilder(settings: null);

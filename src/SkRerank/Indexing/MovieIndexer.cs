@@ -47,6 +47,17 @@ public sealed class MovieIndexer
     /// </summary>
     public int? ChunkSize { get; init; }
 
+    private static bool IsDegenerate(ReadOnlySpan<float> vector)
+    {
+        var nonZero = false;
+        foreach (var value in vector)
+        {
+            if (!float.IsFinite(value)) return true;
+            nonZero |= value != 0;
+        }
+        return !nonZero;
+    }
+
     /// <summary>
     /// Embeds <paramref name="movies"/> and upserts them. Embeddings are computed before anything is written, so a
     /// failure leaves the collection as it was.
@@ -74,7 +85,15 @@ public sealed class MovieIndexer
                 .ConfigureAwait(false);
             if (embeddings.Count != count)
                 throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} vectors for {count} movies.");
-            for (var i = 0; i < count; i++) vectors[start + i] = embeddings[i].Vector;
+            for (var i = 0; i < count; i++)
+            {
+                var vector = embeddings[i].Vector;
+                if (IsDegenerate(vector.Span))
+                    throw new DegenerateEmbeddingException(
+                        $"The embedding model returned an unusable vector (all zeros or not finite) for movie #{movies[start + i].Id} (\"{movies[start + i].Title}\"); " +
+                        "its similarity to any query is undefined. Check the embedding provider and model.");
+                vectors[start + i] = vector;
+            }
             progress?.Report(new IndexProgress(start + count, movies.Count));
         }
 

@@ -139,6 +139,30 @@ public class SearchCommandTests(Xunit.Abstractions.ITestOutputHelper output)
         AssertOneLineError(empty);
     }
 
+    [Fact]
+    public async Task The_table_fits_80_columns_labels_its_scores_and_neutralises_escape_sequences_while_json_stays_exact()
+    {
+        using var temp = new TempDirectory();
+        var dataset = MovieSubset.WriteFile(temp.Path);
+        const string query = "bat hero \u001b[2J\u001b[31mmystery\u0007";
+        var table = await CliProcess.RunAsync(["search", query, "--dataset", dataset, "--cache-dir", MovieSubset.CacheDirectory],
+            environment: new Dictionary<string, string?> { ["COLUMNS"] = "80" });
+
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.All(table.Output.Split('\n'), line => Assert.True(line.TrimEnd('\r').Length <= 80, $"{line.Length} columns: {line}"));
+        Assert.DoesNotContain('\u001b', table.Output + table.Error);
+        Assert.DoesNotContain('\u0007', table.Output + table.Error);
+        Assert.Contains("Query: bat hero ␛[2J␛[31mmystery␇", table.Output);
+        var unwrapped = System.Text.RegularExpressions.Regex.Replace(table.Output, @"\s+", " ");
+        Assert.Contains("score = dense + BM25 fused z-score", unwrapped);
+        Assert.Contains("not a cross-encoder", unwrapped);
+        Assert.Contains("score = weighted sum of per-candidate z-scores", unwrapped);
+        Assert.Contains("Ready in", table.Error);
+
+        var json = await CliProcess.RunAsync(["search", query, "--json", "--dataset", dataset, "--cache-dir", MovieSubset.CacheDirectory]);
+        Assert.Equal(query, System.Text.Json.JsonDocument.Parse(json.Output).RootElement.GetProperty("query").GetString());
+    }
+
     private static void AssertOneLineError(CliRun result)
     {
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
