@@ -94,7 +94,10 @@ public class SearchCommandTests(Xunit.Abstractions.ITestOutputHelper output)
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("Reranker failed, showing first-stage order:", result.Output);
-        var why = result.Output.Split('\n').Single(l => l.StartsWith("Reranker failed", StringComparison.Ordinal));
+        // The table wraps the reason to the terminal's width: read it back as one line.
+        var lines = result.Output.Split('\n');
+        var why = string.Join(" ", lines.SkipWhile(l => !l.StartsWith("Reranker failed", StringComparison.Ordinal))
+            .TakeWhile(l => !l.StartsWith("Timings:", StringComparison.Ordinal)).Select(l => l.Trim()));
         Assert.Contains("'Salesforce/Llama-Rank-V1'", why);
         Assert.Contains("dedicated endpoint", why);
         Assert.Contains("--rerank-model", why);
