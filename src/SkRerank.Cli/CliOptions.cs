@@ -34,7 +34,7 @@ internal static class CliOptions
 
     public static readonly Option<string?> Reranker = new("--reranker")
     {
-        Description = "Second stage: local (offline signal fusion), together (Llama-Rank), cross-encoder (ONNX; --rerank-model DIR or HF id), or none.",
+        Description = "Second stage: local (offline signal fusion), together (Llama-Rank), cross-encoder (ONNX; --rerank-model DIR or HF id), chat (an LLM grades candidates; --rerank-model picks it), or none.",
         Recursive = true,
     };
 

@@ -29,8 +29,9 @@ public static class TogetherMovieSearchServiceCollectionExtensions
         services.TryAddSingleton<TogetherReranker>();
         var cacheFolder = Path.Combine(CacheDirectory.Resolve(cacheDirectory), "embeddings");
         return services.AddMovieSearch()
+            // Queries are embedded by the first stage and again by a reranker's similarity signal: one remote call.
             .UseEmbeddingGenerator(sp => new DiskCachingEmbeddingGenerator(
-                sp.GetRequiredService<TogetherEmbeddingGenerator>(), cacheFolder, sp.GetService<ILogger<DiskCachingEmbeddingGenerator>>()))
+                new QueryEmbeddingCache(sp.GetRequiredService<TogetherEmbeddingGenerator>()), cacheFolder, sp.GetService<ILogger<DiskCachingEmbeddingGenerator>>()))
             .UseReranker(sp => sp.GetRequiredService<TogetherReranker>());
     }
 }

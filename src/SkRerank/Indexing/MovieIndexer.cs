@@ -81,7 +81,8 @@ public sealed class MovieIndexer
         var records = movies.Select((m, i) => m.WithEmbedding(vectors[i])).ToList();
         await _collection.UpsertAsync(records, cancellationToken).ConfigureAwait(false);
         _catalog.Set(movies);
-        foreach (var warmUp in _warmUps) await warmUp.WarmUpAsync(movies, cancellationToken).ConfigureAwait(false);
+        // Warm-ups are independent (reranker models, keyword index): side by side on a multi-core machine.
+        await Task.WhenAll(_warmUps.Select(w => Task.Run(() => w.WarmUpAsync(movies, cancellationToken), cancellationToken))).ConfigureAwait(false);
 
         if (cache is not null) await cache.FlushAsync(cancellationToken).ConfigureAwait(false);
         var embedded = cache is null ? movies.Count : (int)(cache.Misses - missesBefore);
