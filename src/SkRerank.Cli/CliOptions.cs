@@ -120,7 +120,7 @@ internal static class CliOptions
     public static PipelineSettings ReadSettings(ParseResult result)
     {
         var provider = (result.GetValue(Provider) ?? "local").Trim().ToLowerInvariant();
-        if (result.GetValue(Candidates) is < 1 or > 500) throw new CliException("--candidates must be between 1 and 500.");
+        if (result.GetValue(Candidates) is < 1 or > SkRerank.Search.MovieSearchService.MaxCandidates) throw new CliException($"--candidates must be between 1 and {SkRerank.Search.MovieSearchService.MaxCandidates}.");
         if (provider is not ("local" or "together"))
             throw new CliException($"Unknown --provider '{provider}'; use local or together.");
         return new PipelineSettings

@@ -80,7 +80,7 @@ public sealed class MovieIndexer
         await _collection.EnsureCollectionExistsAsync(cancellationToken).ConfigureAwait(false);
         var records = movies.Select((m, i) => m.WithEmbedding(vectors[i])).ToList();
         await _collection.UpsertAsync(records, cancellationToken).ConfigureAwait(false);
-        _catalog.Set(movies);
+        _catalog.Add(movies); // batches add up: director filters know every indexed movie
         // Warm-ups are independent (reranker models, keyword index): side by side on a multi-core machine.
         await Task.WhenAll(_warmUps.Select(w => Task.Run(() => w.WarmUpAsync(movies, cancellationToken), cancellationToken))).ConfigureAwait(false);
 
