@@ -133,6 +133,7 @@ internal sealed class SearchPipeline : IAsyncDisposable
     /// </summary>
     private static Task LoadModelsAsync(IServiceProvider services, CancellationToken cancellationToken) => Task.Run(async () =>
     {
+        await LocalMovieSearchBuilderExtensions.LoadLocalModelsAsync(services, cancellationToken).ConfigureAwait(false);
         // A Together model of unknown size learns it from one call, before the collection is created for it.
         var generator = services.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(MovieSearchBuilder.ServiceKey);
         if (generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions is null
@@ -141,10 +142,7 @@ internal sealed class SearchPipeline : IAsyncDisposable
             await together.GetDimensionsAsync(cancellationToken).ConfigureAwait(false);
         }
         services.GetRequiredService<MovieSearchService>();
-        var query = new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query);
-        await Task.WhenAll(LocalMovieSearchBuilderExtensions.CreatedModels(services)
-            .Select(model => Task.Run(() => model.GenerateAsync(["warm up"], query)))).ConfigureAwait(false);
-    });
+    }, cancellationToken);
 
     public ValueTask DisposeAsync()
     {

@@ -25,8 +25,9 @@ public static class LocalMovieSearchBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(model);
         var resolved = InCacheDirectory(model, cacheDirectory);
-        var folder = cacheEmbeddings ? EmbeddingsFolder(cacheDirectory) : null;
+        var folder = cacheEmbeddings ? CacheDirectory.Resolve(cacheDirectory) : null;
         AddModels(builder.Services);
+        builder.Services.AddSingleton(new LocalModelRequest(resolved, folder));
         return builder.UseEmbeddingGenerator(sp => Models(sp).Get(resolved, folder));
     }
 
@@ -45,8 +46,10 @@ public static class LocalMovieSearchBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var arctic = quantized ? OnnxEmbeddingModel.ArcticEmbedXs.Quantized(cacheDirectory) : OnnxEmbeddingModel.ArcticEmbedXs;
-        var folder = cacheEmbeddings ? EmbeddingsFolder(cacheDirectory) : null;
+        var folder = cacheEmbeddings ? CacheDirectory.Resolve(cacheDirectory) : null;
         AddModels(builder.Services);
+        builder.Services.AddSingleton(new LocalModelRequest(arctic, folder));
+        builder.Services.AddSingleton(new LocalModelRequest(OnnxEmbeddingModel.MiniLmL6V2, folder));
         return builder.UseReranker(sp => LocalFusionReranker.Create(
             Models(sp).Get(arctic, folder),
             Models(sp).Get(OnnxEmbeddingModel.MiniLmL6V2, folder)));
@@ -59,17 +62,15 @@ public static class LocalMovieSearchBuilderExtensions
     internal static bool RerankerRunsQuantized(OnnxEmbeddingModel firstStage) =>
         !(ReferenceEquals(firstStage, OnnxEmbeddingModel.ArcticEmbedXs) || ReferenceEquals(firstStage, OnnxEmbeddingModel.MiniLmL6V2));
 
-    /// <summary>The local models created so far in <paramref name="services"/> (empty when none are registered).</summary>
-    internal static IReadOnlyList<IEmbeddingGenerator<string, Embedding<float>>> CreatedModels(IServiceProvider services) =>
-        services.GetKeyedService<LocalEmbeddingModels>(LocalEmbeddingModels.ServiceKey)?.Created ?? [];
+    /// <summary>Loads and runs once every local model registered in <paramref name="services"/>, side by side (start-up).</summary>
+    internal static Task LoadLocalModelsAsync(IServiceProvider services, CancellationToken cancellationToken = default) =>
+        services.GetKeyedService<LocalEmbeddingModels>(LocalEmbeddingModels.ServiceKey)?.LoadAllAsync(cancellationToken) ?? Task.CompletedTask;
 
     // The shared int8 instances quantize into the default cache folder; a registration's own folder is the one to use.
     private static OnnxEmbeddingModel InCacheDirectory(OnnxEmbeddingModel model, string? cacheDirectory) =>
         ReferenceEquals(model, OnnxEmbeddingModel.ArcticEmbedXsInt8) ? OnnxEmbeddingModel.ArcticEmbedXs.Quantized(cacheDirectory)
         : ReferenceEquals(model, OnnxEmbeddingModel.MiniLmL6V2Int8) ? OnnxEmbeddingModel.MiniLmL6V2.Quantized(cacheDirectory)
         : model;
-
-    private static string EmbeddingsFolder(string? cacheDirectory) => Path.Combine(CacheDirectory.Resolve(cacheDirectory), "embeddings");
 
     private static void AddModels(IServiceCollection services)
     {
