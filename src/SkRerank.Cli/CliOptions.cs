@@ -35,7 +35,7 @@ internal static class CliOptions
 
     public static readonly Option<string?> Reranker = new("--reranker")
     {
-        Description = "Second stage: local (offline signal fusion), together (Llama-Rank), cross-encoder (ONNX; --rerank-model DIR or HF id), or none.",
+        Description = "Second stage: local (offline signal fusion), together (Llama-Rank), cross-encoder (ONNX; --rerank-model DIR or HF id), chat (an LLM grades candidates; --rerank-model picks it), or none.",
         Recursive = true,
     };
 
@@ -139,7 +139,7 @@ internal static class CliOptions
     public static PipelineSettings ReadSettings(ParseResult result)
     {
         var provider = (result.GetValue(Provider) ?? "local").Trim().ToLowerInvariant();
-        if (result.GetValue(Candidates) is < 1 or > 500) throw new CliException($"--candidates must be between 1 and 500, but was {result.GetValue(Candidates)}.");
+        if (result.GetValue(Candidates) is < 1 or > SkRerank.Search.MovieSearchService.MaxCandidates) throw new CliException($"--candidates must be between 1 and {SkRerank.Search.MovieSearchService.MaxCandidates}, but was {result.GetValue(Candidates)}.");
         if (result.GetValue(Timeout) is { } seconds && (!double.IsFinite(seconds) || seconds <= 0 || seconds > 3600))
             throw new CliException("--timeout must be a number of seconds between 0 and 3600, e.g. --timeout 10.");
         if (provider is not ("local" or "together"))

@@ -1,24 +1,27 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.VectorData;
+using SkRerank.DependencyInjection;
 using SkRerank.Embeddings;
 using SkRerank.Indexing;
 using SkRerank.Movies;
 using SkRerank.Reranking;
 using SkRerank.Search;
-using SkRerank.VectorStore;
+using SkRerank.Together;
 
 namespace SkRerank.Cli.Composition;
 
 /// <summary>
-/// The CLI's composition root: dataset, embedding generator (with the disk cache), in-memory collection, reranker and
-/// search service, built from <see cref="PipelineSettings"/> and indexed before first use.
+/// The CLI's pipeline: the dataset plus the movie search exactly as the library registers it
+/// (<c>AddLocalMovieSearch</c> / <c>AddTogetherMovieSearch</c> and the builder's choices, see
+/// <see cref="ComponentFactory"/>), resolved from a service provider and indexed before first use.
 /// </summary>
 internal sealed class SearchPipeline : IAsyncDisposable
 {
     private readonly List<IDisposable> _owned = [];
-    private Func<Action<MovieSearchOptions>, MovieSearchService> _createSearch = null!;
+    private ServiceProvider _services = null!;
 
     private SearchPipeline(ILoggerFactory loggerFactory) => LoggerFactory = loggerFactory;
 
@@ -37,7 +40,13 @@ internal sealed class SearchPipeline : IAsyncDisposable
     /// Another search service over the same indexed collection, models and reranker, with the pipeline's options changed
     /// by <paramref name="configure"/> (the benchmark compares settings side by side without re-indexing).
     /// </summary>
-    public MovieSearchService CreateSearch(Action<MovieSearchOptions> configure) => _createSearch(configure);
+    public MovieSearchService CreateSearch(Action<MovieSearchOptions> configure)
+    {
+        var options = new MovieSearchOptions();
+        foreach (var setup in _services.GetServices<IConfigureOptions<MovieSearchOptions>>()) setup.Configure(options);
+        configure(options);
+        return new MovieSearchService(Collection, EmbeddingGenerator, Reranker, Catalog, Options.Create(options), LoggerFactory.CreateLogger<MovieSearchService>());
+    }
 
     /// <summary>Builds and indexes a pipeline.</summary>
     public static async Task<SearchPipeline> BuildAsync(
@@ -63,94 +72,111 @@ internal sealed class SearchPipeline : IAsyncDisposable
     {
         var logger = loggerFactory.CreateLogger("SkRerank.Cli");
         var cacheDirectory = CacheDirectory.Resolve(settings.CacheDir);
-        var components = new ComponentFactory(settings, loggerFactory, cacheDirectory)
+        var components = new ComponentFactory(settings, cacheDirectory);
+        components.Validate();
+        var crossEncoder = await components.LoadCrossEncoderAsync(cancellationToken).ConfigureAwait(false);
+        if (crossEncoder is IDisposable disposableCrossEncoder) owned.Add(disposableCrossEncoder);
+
+        var services = new ServiceCollection();
+        services.AddSingleton(loggerFactory);
+        services.AddLogging();
+        components.Register(services, crossEncoder).Configure(options =>
         {
-            WarmUpProgress = settings.ShowProgress ? new Output.ProgressBar("Preparing the reranker (2 models embed every movie's fields)", progressWriter, showAfter: Output.SlowPhase.Threshold) : null,
-        };
-        components.StartLoadingLocalModels(owned);
+            options.Candidates = settings.Candidates;
+            options.MinRelevanceScore = settings.MinScore;
+            options.FailOpen = !settings.FailClosed;
+            if (settings.RerankFields is { } fields) options.RerankFields = fields;
+            if (settings.FirstStage is { } firstStage) options.FirstStage = Enum.Parse<FirstStageMode>(firstStage, ignoreCase: true);
+            configureSearch?.Invoke(options);
+        });
+        var provider = services.BuildServiceProvider();
+        owned.Add(new LoadingModels(provider, LoadModelsAsync(provider, cancellationToken)));
+
         var locator = new MovieDatasetLocator(logger: logger);
         var datasetPath = await locator.LocateAsync(settings.Dataset, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (locator.Downloaded) progressWriter.WriteLine($"Downloaded the cookbook's movies.json to {datasetPath}");
         var movies = await MovieDataset.LoadAsync(datasetPath, cancellationToken).ConfigureAwait(false);
 
-        var loadingEmbedder = components.CreateEmbeddingGeneratorAsync(settings.EffectiveEmbeddings, owned);
-        var embedder = await Output.SlowPhase.WaitAsync(loadingEmbedder, settings.ShowProgress ? progressWriter : null,
+        await Output.SlowPhase.WaitAsync(((LoadingModels)owned[^1]).Loading,
+            settings.ShowProgress ? progressWriter : null,
             $"Loading {settings.EffectiveEmbeddings} (a first run quantizes the model to int8 and keeps it in the cache folder)").ConfigureAwait(false);
-        var cached = components.Cached(embedder, owned);
+        var search = provider.GetRequiredService<MovieSearchService>();
+        var generator = search.EmbeddingGenerator;
 
-        // Remote models of unknown size tell us by embedding one text (a document, so the disk cache keeps it).
-        var dimensions = cached.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions
-            ?? (await cached.GenerateAsync([movies[0].ToEmbeddingText()], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector.Length;
-        var queryEmbedder = new QueryEmbeddingGenerator(cached);
-        var collection = new InMemoryVectorStoreCollection<int, Movie>("movies", new InMemoryCollectionOptions
-        {
-            Definition = MovieCollectionDefinition.Create(dimensions, queryEmbedder),
-            EmbeddingGenerator = queryEmbedder,
-            HybridFusion = HybridFusionMethod.WeightedZScore,
-            KeywordWeight = MovieSearchOptions.DefaultKeywordWeight,
-        });
-        owned.Add(collection);
-
-        var catalog = new MovieCatalog();
-        var indexer = new MovieIndexer(collection, cached, catalog, loggerFactory.CreateLogger<MovieIndexer>());
-        var progress = settings.ShowProgress ? new Output.ProgressBar($"Embedding {movies.Count} movies ({embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId})", progressWriter) : null;
-        var report = await indexer.IndexAsync(movies, cached.Count >= movies.Count ? null : progress, cancellationToken).ConfigureAwait(false);
-
-        MovieSearchOptions CreateOptions()
-        {
-            var created = new MovieSearchOptions
-            {
-                Candidates = settings.Candidates,
-                MinRelevanceScore = settings.MinScore,
-                FailOpen = !settings.FailClosed,
-            };
-            if (settings.RerankFields is { } fields) created.RerankFields = fields;
-            if (settings.FirstStage is { } firstStage)
-                created.FirstStage = Enum.TryParse<FirstStageMode>(firstStage, ignoreCase: true, out var mode)
-                    ? mode
-                    : throw new CliException($"Unknown --first-stage '{firstStage}'; use vector or hybrid.");
-            configureSearch?.Invoke(created);
-            return created;
-        }
-
-        var options = CreateOptions();
-
-        // The first hybrid search would build the keyword index (analyzing every movie); build it beside the reranker's
-        // warm-up instead, off the query path.
-        var keywordIndex = options.FirstStage == FirstStageMode.Hybrid
-            ? Task.Run(collection.EnsureKeywordIndex, cancellationToken)
-            : Task.CompletedTask;
-        var reranker = await components.CreateRerankerAsync(settings.EffectiveReranker, movies, owned, cancellationToken).ConfigureAwait(false);
-        await keywordIndex.ConfigureAwait(false);
-        MovieSearchService CreateSearch(MovieSearchOptions searchOptions) =>
-            new(collection, cached, reranker, catalog, Options.Create(searchOptions), loggerFactory.CreateLogger<MovieSearchService>());
-        var search = CreateSearch(options);
+        var indexer = provider.GetRequiredService<MovieIndexer>();
+        var diskCache = generator.GetService<DiskCachingEmbeddingGenerator>();
+        var modelId = generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
+        var progress = settings.ShowProgress && (diskCache is null || diskCache.Count < movies.Count)
+            ? new Output.ProgressBar($"Embedding {movies.Count} movies ({modelId})", progressWriter)
+            : null;
+        using var warmUpProgress = settings.ShowProgress && settings.EffectiveReranker == "local"
+            ? new Output.ProgressBar("Preparing the reranker (2 models embed every movie's fields)", progressWriter, showAfter: Output.SlowPhase.Threshold)
+            : null;
+        var report = await indexer.IndexAsync(movies, progress, warmUpProgress, cancellationToken).ConfigureAwait(false);
 
         var pipeline = new SearchPipeline(loggerFactory)
         {
             Movies = movies,
             DatasetPath = datasetPath,
-            EmbeddingGenerator = cached,
-            Collection = collection,
-            Catalog = catalog,
+            EmbeddingGenerator = generator,
+            Collection = search.Collection,
+            Catalog = search.Catalog,
             Search = search,
             IndexReport = report,
-            FirstStageName = (options.FirstStage == FirstStageMode.Hybrid ? "hybrid BM25 + " : "vector search, ")
-                             + (embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? settings.EffectiveEmbeddings),
+            FirstStageName = (search.Options.FirstStage == FirstStageMode.Hybrid ? "hybrid BM25 + " : "vector search, ")
+                             + (modelId ?? settings.EffectiveEmbeddings),
         };
-        pipeline._createSearch = configure =>
-        {
-            var variant = CreateOptions();
-            configure(variant);
-            return CreateSearch(variant);
-        };
+        pipeline._services = provider;
         pipeline._owned.AddRange(owned);
         return pipeline;
     }
+
+    /// <summary>
+    /// Resolves the search (which loads its ONNX sessions) and runs each local model once, on a thread-pool thread while
+    /// the dataset loads: a session takes about half a second to load and its first run is slow too, so doing both off
+    /// the critical path shortens start-up.
+    /// </summary>
+    private static Task LoadModelsAsync(IServiceProvider services, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        await LocalMovieSearchBuilderExtensions.LoadLocalModelsAsync(services, cancellationToken).ConfigureAwait(false);
+        // A Together model of unknown size learns it from one call, before the collection is created for it.
+        var generator = services.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(MovieSearchBuilder.ServiceKey);
+        if (generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions is null
+            && generator.GetService<TogetherEmbeddingGenerator>() is { } together)
+        {
+            await together.GetDimensionsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        services.GetRequiredService<MovieSearchService>();
+    }, cancellationToken);
 
     public ValueTask DisposeAsync()
     {
         for (var i = _owned.Count - 1; i >= 0; i--) _owned[i].Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Disposes the services after the background model load ends: a process that exits (say, on a bad dataset) while
+    /// ONNX Runtime is still building a session on another thread crashes in native code.
+    /// </summary>
+    private sealed class LoadingModels(ServiceProvider services, Task loading) : IDisposable
+    {
+        // A load takes about a second (more when it quantizes under load); this only bounds a hung one.
+        private static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(60);
+
+        public Task Loading => loading;
+
+        public void Dispose()
+        {
+            try
+            {
+                loading.Wait(LoadWait);
+            }
+            catch (AggregateException)
+            {
+                // A failed load was reported where the model was used.
+            }
+            services.Dispose();
+        }
     }
 }

@@ -11,6 +11,15 @@ internal static class SlowPhase
     public static readonly TimeSpan Threshold = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(4);
 
+    public static Task WaitAsync(Task task, TextWriter? writer, string description) =>
+        WaitAsync(Completion(task), writer, description);
+
+    private static async Task<bool> Completion(Task task)
+    {
+        await task.ConfigureAwait(false);
+        return true;
+    }
+
     public static async Task<T> WaitAsync<T>(Task<T> task, TextWriter? writer, string description)
     {
         if (writer is null || task.IsCompleted) return await task.ConfigureAwait(false);

@@ -77,6 +77,7 @@ public sealed class MovieSearchBuilder
     public MovieSearchBuilder UseReranker(IReranker reranker)
     {
         ArgumentNullException.ThrowIfNull(reranker);
+        RemoveNoRerankerChoice();
         Services.AddKeyedSingleton(ServiceKey, reranker);
         return this;
     }
@@ -85,7 +86,30 @@ public sealed class MovieSearchBuilder
     public MovieSearchBuilder UseReranker(Func<IServiceProvider, IReranker> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
+        RemoveNoRerankerChoice();
         Services.AddKeyedSingleton(ServiceKey, (sp, _) => factory(sp));
         return this;
     }
+
+    /// <summary>
+    /// Returns the first-stage order (<c>reranked: false</c>) even when a reranker is registered, e.g. by
+    /// <c>AddLocalMovieSearch</c> or unkeyed for the application. A later <see cref="UseReranker(IReranker)"/> wins.
+    /// </summary>
+    public MovieSearchBuilder UseNoReranker()
+    {
+        RemoveNoRerankerChoice();
+        Services.AddKeyedSingleton(ServiceKey, new NoRerankerChoice());
+        return this;
+    }
+
+    private void RemoveNoRerankerChoice()
+    {
+        for (var i = Services.Count - 1; i >= 0; i--)
+        {
+            if (Services[i].ServiceType == typeof(NoRerankerChoice)) Services.RemoveAt(i);
+        }
+    }
+
+    /// <summary>Registered by <see cref="UseNoReranker"/>.</summary>
+    internal sealed class NoRerankerChoice;
 }

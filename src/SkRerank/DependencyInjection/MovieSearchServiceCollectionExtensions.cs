@@ -61,6 +61,7 @@ public static class MovieSearchServiceCollectionExtensions
             sp.GetService<ILogger<MovieIndexer>>(),
             sp.GetServices<IMovieIndexWarmUp>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMovieIndexWarmUp, RerankerWarmUp>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMovieIndexWarmUp, KeywordIndexWarmUp>());
         services.TryAddSingleton<MovieSearchPlugin>();
         // KernelBuilder.Build() and AddKernel() give a kernel every registered KernelPlugin.
         services.AddSingleton(sp => KernelPluginFactory.CreateFromObject(
@@ -83,7 +84,9 @@ public static class MovieSearchServiceCollectionExtensions
 
     /// <summary>The movie search's reranker, if any: keyed under <see cref="MovieSearchBuilder.ServiceKey"/>, else the unkeyed one.</summary>
     internal static IReranker? ResolveReranker(IServiceProvider services) =>
-        services.GetKeyedService<IReranker>(MovieSearchBuilder.ServiceKey) ?? services.GetService<IReranker>();
+        services.GetKeyedService<MovieSearchBuilder.NoRerankerChoice>(MovieSearchBuilder.ServiceKey) is not null
+            ? null
+            : services.GetKeyedService<IReranker>(MovieSearchBuilder.ServiceKey) ?? services.GetService<IReranker>();
 
     private static VectorStoreCollection<int, Movie> CreateDefaultCollection(IServiceProvider services)
     {
@@ -96,7 +99,24 @@ public static class MovieSearchServiceCollectionExtensions
             // Without known dimensions, the attribute on Movie.Embedding (384, the offline models) applies.
             Definition = dimensions is { } d ? MovieCollectionDefinition.Create(d, queryGenerator) : null,
             EmbeddingGenerator = queryGenerator,
+            // The hybrid first stage the README measures: BM25 fused by weighted z-score (see MovieSearchOptions.DefaultKeywordWeight).
+            HybridFusion = HybridFusionMethod.WeightedZScore,
+            KeywordWeight = MovieSearchOptions.DefaultKeywordWeight,
         });
+    }
+
+    /// <summary>
+    /// Builds the in-memory collection's keyword index when movies are indexed, so the first hybrid search does not
+    /// analyze every movie.
+    /// </summary>
+    private sealed class KeywordIndexWarmUp(IServiceProvider services, IOptions<MovieSearchOptions> options) : IMovieIndexWarmUp
+    {
+        public Task WarmUpAsync(IReadOnlyList<Movie> movies, CancellationToken cancellationToken = default)
+        {
+            if (options.Value.FirstStage == FirstStageMode.Hybrid && ResolveCollection(services) is InMemoryVectorStoreCollection<int, Movie> memory)
+                memory.EnsureKeywordIndex();
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>Marks the services as registered, so that a second call only adds options.</summary>
@@ -108,11 +128,14 @@ public static class MovieSearchServiceCollectionExtensions
     /// </summary>
     private sealed class RerankerWarmUp(IServiceProvider services, IOptions<MovieSearchOptions> options) : IMovieIndexWarmUp
     {
-        public Task WarmUpAsync(IReadOnlyList<Movie> movies, CancellationToken cancellationToken = default)
+        public Task WarmUpAsync(IReadOnlyList<Movie> movies, CancellationToken cancellationToken = default) =>
+            WarmUpAsync(movies, null, cancellationToken);
+
+        public Task WarmUpAsync(IReadOnlyList<Movie> movies, IProgress<IndexProgress>? progress, CancellationToken cancellationToken = default)
         {
             if (ResolveReranker(services) is not SignalFusionReranker fusion) return Task.CompletedTask;
             var texts = movies.Select(m => MovieText.Compose(m, options.Value.RerankFields)).ToList();
-            return fusion.WarmUpAsync(texts, cancellationToken);
+            return fusion.WarmUpAsync(texts, progress, cancellationToken);
         }
     }
 }

@@ -27,10 +27,12 @@ public static class TogetherMovieSearchServiceCollectionExtensions
         TogetherServiceCollectionExtensions.AddTogetherCore(services, configure, useEnvironment: true);
         services.TryAddSingleton<TogetherEmbeddingGenerator>();
         services.TryAddSingleton<TogetherReranker>();
-        var cacheFolder = Path.Combine(CacheDirectory.Resolve(cacheDirectory), "embeddings");
         return services.AddMovieSearch()
-            .UseEmbeddingGenerator(sp => new DiskCachingEmbeddingGenerator(
-                sp.GetRequiredService<TogetherEmbeddingGenerator>(), cacheFolder, sp.GetService<ILogger<DiskCachingEmbeddingGenerator>>()))
+            // Queries are embedded by the first stage and again by a reranker's similarity signal: one remote call.
+            .UseEmbeddingGenerator(sp => sp.GetRequiredService<TogetherEmbeddingGenerator>().AsBuilder()
+                .UseDiskCache(cacheDirectory)
+                .UseQueryCache()
+                .Build(sp))
             .UseReranker(sp => sp.GetRequiredService<TogetherReranker>());
     }
 }

@@ -62,9 +62,21 @@ public sealed class MovieIndexer
     /// Embeds <paramref name="movies"/> and upserts them. Embeddings are computed before anything is written, so a
     /// failure leaves the collection as it was.
     /// </summary>
-    public async Task<IndexReport> IndexAsync(
+    public Task<IndexReport> IndexAsync(
         IReadOnlyList<Movie> movies,
         IProgress<IndexProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        IndexAsync(movies, progress, warmUpProgress: null, cancellationToken);
+
+    /// <summary>
+    /// Embeds <paramref name="movies"/> and upserts them, reporting the embedding to <paramref name="progress"/> and the
+    /// warm-ups that follow (e.g. the offline reranker embedding every movie with its own models) to
+    /// <paramref name="warmUpProgress"/>.
+    /// </summary>
+    public async Task<IndexReport> IndexAsync(
+        IReadOnlyList<Movie> movies,
+        IProgress<IndexProgress>? progress,
+        IProgress<IndexProgress>? warmUpProgress,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(movies);
@@ -104,8 +116,9 @@ public sealed class MovieIndexer
         await _collection.EnsureCollectionExistsAsync(cancellationToken).ConfigureAwait(false);
         var records = movies.Select((m, i) => m.WithEmbedding(vectors[i])).ToList();
         await _collection.UpsertAsync(records, cancellationToken).ConfigureAwait(false);
-        _catalog.Set(movies);
-        foreach (var warmUp in _warmUps) await warmUp.WarmUpAsync(movies, cancellationToken).ConfigureAwait(false);
+        _catalog.Add(movies); // batches add up: director filters know every indexed movie
+        // Warm-ups are independent (reranker models, keyword index): side by side on a multi-core machine.
+        await Task.WhenAll(_warmUps.Select(w => Task.Run(() => w.WarmUpAsync(movies, warmUpProgress, cancellationToken), cancellationToken))).ConfigureAwait(false);
 
         if (cache is not null) await cache.FlushAsync(cancellationToken).ConfigureAwait(false);
         var embedded = cache is null ? movies.Count : (int)(cache.Misses - missesBefore);
@@ -119,12 +132,16 @@ public sealed class MovieIndexer
 /// <summary>
 /// Prepares per-movie state once movies are indexed, so that the first search does not pay for it (for example the
 /// offline reranker's second-model embeddings and BM25 corpus statistics). Registered services of this type run at
-/// the end of every <see cref="MovieIndexer.IndexAsync"/>.
+/// the end of every <see cref="MovieIndexer.IndexAsync(IReadOnlyList{Movie}, IProgress{IndexProgress}, CancellationToken)"/>.
 /// </summary>
 public interface IMovieIndexWarmUp
 {
     /// <summary>Called with the movies just indexed.</summary>
     Task WarmUpAsync(IReadOnlyList<Movie> movies, CancellationToken cancellationToken = default);
+
+    /// <summary>Called with the movies just indexed; a warm-up that takes a while reports to <paramref name="progress"/>.</summary>
+    Task WarmUpAsync(IReadOnlyList<Movie> movies, IProgress<IndexProgress>? progress, CancellationToken cancellationToken = default) =>
+        WarmUpAsync(movies, cancellationToken);
 }
 
 /// <summary>Indexing progress.</summary>

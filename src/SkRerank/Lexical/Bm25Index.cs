@@ -241,6 +241,45 @@ public sealed class Bm25Index<TKey> : IDisposable where TKey : notnull
         }
     }
 
+    /// <summary>
+    /// Scores <paramref name="query"/> against a text that is not in the index, with the index's statistics for
+    /// <see cref="DefaultField"/> (N, n(t), avgdl) as they are: the index is not changed, so a score does not depend on
+    /// which texts were scored before.
+    /// </summary>
+    /// <param name="query">The query text.</param>
+    /// <param name="text">The document text.</param>
+    /// <returns>The text's BM25 score.</returns>
+    public double ScoreText(string query, string text)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(text);
+        var terms = DistinctTerms(query);
+        var frequencies = new Dictionary<string, int>(StringComparer.Ordinal);
+        var documentTerms = _analyzer.Analyze(text);
+        foreach (var term in documentTerms) frequencies[term] = frequencies.GetValueOrDefault(term) + 1;
+        if (documentTerms.Count == 0) return 0;
+
+        _lock.EnterReadLock();
+        try
+        {
+            _fields.TryGetValue(DefaultField, out var fieldIndex);
+            var documentCount = fieldIndex?.DocumentCount ?? 0;
+            var averageLength = documentCount > 0 ? fieldIndex!.AverageLength : documentTerms.Count;
+            double score = 0;
+            foreach (var term in terms)
+            {
+                if (!frequencies.TryGetValue(term, out var tf)) continue;
+                var documentFrequency = fieldIndex is not null && fieldIndex.Postings.TryGetValue(term, out var postings) ? postings.Count : 0;
+                score += TermScore(Idf(documentCount, documentFrequency), tf, documentTerms.Count, averageLength);
+            }
+            return Options.WeightOf(DefaultField) * score;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     /// <summary>Releases the lock. The analyzer is not disposed: it may be shared.</summary>
     public void Dispose() => _lock.Dispose();
 

@@ -9,6 +9,8 @@ public sealed class MovieCatalog
 {
     private volatile Snapshot _snapshot = new(new Dictionary<int, Movie>(), new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase));
 
+    private readonly Lock _writeLock = new();
+
     private sealed record Snapshot(IReadOnlyDictionary<int, Movie> Movies, IReadOnlyDictionary<string, string> Directors)
     {
         // Built on first use (a few milliseconds for 1000 movies), for Search.QueryReadability.
@@ -38,7 +40,24 @@ public sealed class MovieCatalog
             byId[movie.Id] = movie;
             if (!string.IsNullOrWhiteSpace(movie.Director)) directors.TryAdd(movie.Director, movie.Director);
         }
-        _snapshot = new Snapshot(byId, directors);
+        lock (_writeLock) _snapshot = new Snapshot(byId, directors);
+    }
+
+    /// <summary>Adds <paramref name="movies"/>, replacing those with the same id; the others stay known.</summary>
+    public void Add(IEnumerable<Movie> movies)
+    {
+        ArgumentNullException.ThrowIfNull(movies);
+        lock (_writeLock)
+        {
+            var byId = new Dictionary<int, Movie>(_snapshot.Movies);
+            foreach (var movie in movies) byId[movie.Id] = movie;
+            var directors = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var movie in byId.Values.OrderBy(m => m.Id))
+            {
+                if (!string.IsNullOrWhiteSpace(movie.Director)) directors.TryAdd(movie.Director, movie.Director);
+            }
+            _snapshot = new Snapshot(byId, directors);
+        }
     }
 
     /// <summary>Looks a movie up by id.</summary>

@@ -5,7 +5,9 @@ namespace SkRerank.Reranking;
 /// <summary>
 /// BM25 score of each document for the query, with corpus statistics (document frequencies, average length) from
 /// every document the signal has seen: warm it up with the whole collection so rare words like "Joker" weigh more
-/// than common ones like "movie". Documents it has not seen are added on first use.
+/// than common ones like "movie". Documents it has not seen are scored against those statistics without being added,
+/// so a query's scores never depend on earlier queries and the corpus does not grow while serving. Without a warm-up,
+/// each call's documents are their own corpus.
 /// </summary>
 public sealed class LexicalSignal : IRelevanceSignal, IDisposable
 {
@@ -22,12 +24,18 @@ public sealed class LexicalSignal : IRelevanceSignal, IDisposable
     {
         ArgumentNullException.ThrowIfNull(documents);
         cancellationToken.ThrowIfCancellationRequested();
-        foreach (var document in documents)
+        if (_index.Count == 0)
         {
-            if (!_index.Contains(document)) _index.AddOrUpdate(document, document);
+            using var own = new Bm25Index<string>(_index.Options, keyComparer: StringComparer.Ordinal);
+            foreach (var document in documents) own.AddOrUpdate(document, document);
+            return Task.FromResult(own.Score(query, documents).Select(m => m.Score).ToArray());
         }
+
+        var scores = new double[documents.Count];
         var matches = _index.Score(query, documents);
-        return Task.FromResult(matches.Select(m => m.Score).ToArray());
+        for (var i = 0; i < scores.Length; i++)
+            scores[i] = _index.Contains(documents[i]) ? matches[i].Score : _index.ScoreText(query, documents[i]);
+        return Task.FromResult(scores);
     }
 
     /// <inheritdoc />

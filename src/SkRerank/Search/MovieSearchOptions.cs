@@ -16,7 +16,7 @@ public sealed class MovieSearchOptions
     public const int MaxTopN = 20;
 
     /// <summary>How many candidates the first stage retrieves for the reranker (the cookbook uses 25).</summary>
-    [Range(1, 500)]
+    [Range(1, MovieSearchService.MaxCandidates)]
     public int Candidates { get; set; } = 25;
 
     /// <summary>How many results are returned after reranking (the cookbook uses 5).</summary>

@@ -40,7 +40,7 @@ public sealed class MovieSearchService
         ILogger<MovieSearchService>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(collection);
-        ArgumentNullException.ThrowIfNull(embeddingGenerator);
+        EmbeddingGenerator = embeddingGenerator ?? throw new ArgumentNullException(nameof(embeddingGenerator));
         _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
         _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
         var rerankFields = _options.RerankFields;
@@ -73,6 +73,15 @@ public sealed class MovieSearchService
 
     /// <summary>The reranker, if any.</summary>
     public IReranker? Reranker => _search.Reranker;
+
+    /// <summary>Embeds queries (and, through <see cref="Indexing.MovieIndexer"/>, movies) for the first stage.</summary>
+    public IEmbeddingGenerator<string, Embedding<float>> EmbeddingGenerator { get; }
+
+    /// <summary>The searched collection.</summary>
+    public VectorStoreCollection<int, Movie> Collection => _search.Collection;
+
+    /// <summary>Resolves genre and director filter values.</summary>
+    public MovieCatalog Catalog => _catalog;
 
     /// <summary>The generic two-stage search this service runs on (for evaluation and other record-level callers).</summary>
     public TwoStageSearch<int, Movie> Engine => _search;

@@ -343,9 +343,10 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
     /// Searches with a vector (or a value to embed) and keywords together. Two rankings are built over the records that
     /// pass the filter: by vector score (all records with a vector, ordered as in
     /// <see cref="SearchAsync{TInput}"/>) and by BM25 over the keywords (records matching at least one keyword). They
-    /// are fused with Reciprocal Rank Fusion, <c>Σ 1 / (k + rank)</c> with k = 60 unless
-    /// <see cref="InMemoryCollectionOptions.ReciprocalRankFusionK"/> says otherwise; the result score is the fused
-    /// score, and <see cref="HybridSearchOptions{TRecord}.ScoreThreshold"/> keeps fused scores ≥ it.
+    /// are fused as <see cref="InMemoryCollectionOptions.HybridFusion"/> says: Reciprocal Rank Fusion,
+    /// <c>Σ 1 / (k + rank)</c> with k = <see cref="InMemoryCollectionOptions.ReciprocalRankFusionK"/> (60), or weighted
+    /// z-scores (dense + <see cref="InMemoryCollectionOptions.KeywordWeight"/> × BM25, what the movie search registers);
+    /// the result score is the fused score, and <see cref="HybridSearchOptions{TRecord}.ScoreThreshold"/> keeps fused scores ≥ it.
     /// </summary>
     /// <remarks>
     /// BM25 runs over <see cref="HybridSearchOptions{TRecord}.AdditionalProperty"/> when given (it must be full-text

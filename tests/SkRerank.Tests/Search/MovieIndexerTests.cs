@@ -23,6 +23,21 @@ public class MovieIndexerTests
     }
 
     [Fact]
+    public async Task Indexing_in_batches_keeps_every_batch_in_the_catalog()
+    {
+        using var fixture = new MovieSearchFixture();
+        var first = fixture.Movies.Take(fixture.Movies.Count / 2).ToList();
+        var second = fixture.Movies.Skip(first.Count).ToList();
+        var firstDirector = first.First(m => !string.IsNullOrWhiteSpace(m.Director) && second.All(s => s.Director != m.Director)).Director!;
+
+        await fixture.Indexer.IndexAsync(first);
+        await fixture.Indexer.IndexAsync(second);
+
+        Assert.Equal(fixture.Movies.Count, fixture.Catalog.Count);
+        Assert.Equal(firstDirector, fixture.Catalog.CanonicalDirector(firstDirector.ToUpperInvariant()));
+    }
+
+    [Fact]
     public async Task A_failing_embedding_model_leaves_the_index_as_it_was()
     {
         using var fixture = new MovieSearchFixture();

@@ -1,4 +1,0 @@
-namespace SkRerank.Onnx;
-
-/// <summary>Marks the SkRerank.Onnx assembly.</summary>
-public static class OnnxAssemblyMarker;
