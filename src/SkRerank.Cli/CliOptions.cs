@@ -81,6 +81,19 @@ internal static class CliOptions
         Recursive = true,
     };
 
+    public static readonly Option<string> Store = new("--store")
+    {
+        Description = "Where the movies are indexed: memory (in this process, default) or postgres (PostgreSQL + pgvector; needs --connection-string or SKRERANK_POSTGRES).",
+        DefaultValueFactory = _ => "memory",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> ConnectionString = new("--connection-string")
+    {
+        Description = "Npgsql connection string for --store postgres, e.g. \"Host=localhost;Port=5432;Username=postgres;Password=…;Database=postgres\" (default: $SKRERANK_POSTGRES).",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Verbose = new("--verbose", "-v")
     {
         Description = "Log details to stderr.",
@@ -101,6 +114,8 @@ internal static class CliOptions
         command.Options.Add(MinScore);
         command.Options.Add(RerankFields);
         command.Options.Add(FailClosed);
+        command.Options.Add(Store);
+        command.Options.Add(ConnectionString);
         command.Options.Add(Verbose);
     }
 
@@ -123,8 +138,16 @@ internal static class CliOptions
         if (result.GetValue(Candidates) is < 1 or > 500) throw new CliException("--candidates must be between 1 and 500.");
         if (provider is not ("local" or "together"))
             throw new CliException($"Unknown --provider '{provider}'; use local or together.");
+        var store = (result.GetValue(Store) ?? "memory").Trim().ToLowerInvariant();
+        if (store is not ("memory" or "postgres"))
+            throw new CliException($"Unknown --store '{store}'; use memory or postgres.");
+        var connectionString = result.GetValue(ConnectionString) ?? Environment.GetEnvironmentVariable(MovieCollectionFactory.ConnectionStringVariable);
+        if (store == "postgres" && string.IsNullOrWhiteSpace(connectionString))
+            throw new CliException($"--store postgres needs a connection string: pass --connection-string \"Host=…;Port=…;Username=…;Password=…;Database=…\" or set {MovieCollectionFactory.ConnectionStringVariable}.");
         return new PipelineSettings
         {
+            Store = store,
+            ConnectionString = connectionString,
             Provider = provider,
             Embeddings = result.GetValue(Embeddings),
             Reranker = result.GetValue(Reranker),

@@ -77,13 +77,7 @@ internal sealed class SearchPipeline : IAsyncDisposable
         var dimensions = cached.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions
             ?? (await cached.GenerateAsync([movies[0].ToEmbeddingText()], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector.Length;
         var queryEmbedder = new QueryEmbeddingGenerator(cached);
-        var collection = new InMemoryVectorStoreCollection<int, Movie>("movies", new InMemoryCollectionOptions
-        {
-            Definition = MovieCollectionDefinition.Create(dimensions, queryEmbedder),
-            EmbeddingGenerator = queryEmbedder,
-            HybridFusion = HybridFusionMethod.WeightedZScore,
-            KeywordWeight = MovieSearchOptions.DefaultKeywordWeight,
-        });
+        var collection = MovieCollectionFactory.Create(settings, dimensions, queryEmbedder, embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
         owned.Add(collection);
 
         var catalog = new MovieCatalog();
@@ -112,8 +106,8 @@ internal sealed class SearchPipeline : IAsyncDisposable
 
         // The first hybrid search would build the keyword index (analyzing every movie); build it beside the reranker's
         // warm-up instead, off the query path.
-        var keywordIndex = options.FirstStage == FirstStageMode.Hybrid
-            ? Task.Run(collection.EnsureKeywordIndex, cancellationToken)
+        var keywordIndex = options.FirstStage == FirstStageMode.Hybrid && collection is InMemoryVectorStoreCollection<int, Movie> inMemory
+            ? Task.Run(inMemory.EnsureKeywordIndex, cancellationToken)
             : Task.CompletedTask;
         var reranker = await components.CreateRerankerAsync(settings.EffectiveReranker, movies, owned, cancellationToken).ConfigureAwait(false);
         await keywordIndex.ConfigureAwait(false);
