@@ -53,6 +53,9 @@ internal sealed class PostgresFilterTranslator(PostgresRecordModel model, SqlPar
             throw Unsupported(binary, $"'{column.Name}' is a collection; use Contains");
         var value = Evaluate(valueNode);
         var sql = Column(column);
+        // C# never finds NaN equal (or ordered) to anything; PostgreSQL sorts NaN above every number and equal to itself.
+        if (value is double.NaN or float.NaN) return binary.NodeType == ExpressionType.NotEqual ? "TRUE" : "FALSE";
+        var notNaN = column.SqlType is "double precision" or "real" ? $" AND {sql} <> 'NaN'" : "";
         switch (binary.NodeType)
         {
             case ExpressionType.Equal:
@@ -69,7 +72,7 @@ internal sealed class PostgresFilterTranslator(PostgresRecordModel model, SqlPar
             (ExpressionType.GreaterThan, false) or (ExpressionType.LessThan, true) => ">",
             _ => ">=",
         };
-        return $"coalesce({sql} {op} {parameters.Add(value, column.SqlType)}, false)";
+        return $"coalesce({sql} {op} {parameters.Add(value, column.SqlType)}{notNaN}, false)";
     }
 
     private string Contains(MethodCallExpression call, ParameterExpression record)
@@ -91,8 +94,9 @@ internal sealed class PostgresFilterTranslator(PostgresRecordModel model, SqlPar
         if (ColumnOf(StripConversions(item), record) is { } column && !DependsOn(source, record))
         {
             if (Evaluate(source) is not IEnumerable values || values is string) throw Unsupported(call, "Contains needs a collection of values");
-            var array = values.Cast<object?>().ToArray();
-            var typed = Array.CreateInstance(Nullable.GetUnderlyingType(column.Property.PropertyType) ?? column.Property.PropertyType, array.Length);
+            var array = values.Cast<object?>().Select(v => v is Enum ? SqlParameters.ToDatabase(v) : v).ToArray();
+            var elementType = Nullable.GetUnderlyingType(column.Property.PropertyType) ?? column.Property.PropertyType;
+            var typed = Array.CreateInstance(elementType.IsEnum ? typeof(int) : elementType, array.Length);
             for (var i = 0; i < array.Length; i++) typed.SetValue(array[i], i);
             return $"(array_position({parameters.Add(typed, column.SqlType + "[]")}, {Column(column)}) IS NOT NULL)";
         }

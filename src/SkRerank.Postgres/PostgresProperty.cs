@@ -99,6 +99,7 @@ internal sealed class PostgresProperty
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
         if (underlying == typeof(string)) return "text";
+        if (underlying.IsEnum) return "integer"; // stored as its number, like SK's connectors
         if (underlying == typeof(int)) return "integer";
         if (underlying == typeof(long)) return "bigint";
         if (underlying == typeof(short)) return "smallint";

@@ -34,6 +34,7 @@ internal static class PostgresRecordReader
         var target = Nullable.GetUnderlyingType(type) ?? type;
         if (target.IsInstanceOfType(value)) return value;
         if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(List<>)) return Activator.CreateInstance(target, value)!;
+        if (target.IsEnum) return Enum.ToObject(target, value);
         return value switch
         {
             DateTime dateTime when target == typeof(DateTimeOffset) => new DateTimeOffset(dateTime),

@@ -25,6 +25,7 @@ internal sealed class SqlParameters
         DateTime { Kind: DateTimeKind.Unspecified } dateTime => DateTime.SpecifyKind(dateTime, DateTimeKind.Utc),
         DateTime dateTime => dateTime.ToUniversalTime(),
         ReadOnlyMemory<float> memory => new Pgvector.Vector(memory),
+        Enum enumValue => Convert.ToInt32(enumValue, System.Globalization.CultureInfo.InvariantCulture),
         _ => value,
     };
 }
