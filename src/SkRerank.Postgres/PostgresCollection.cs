@@ -5,6 +5,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
 using Npgsql;
 using Pgvector.Npgsql;
+using SkRerank.Indexing;
 using SkRerank.Lexical;
 using SkRerank.VectorStore;
 
@@ -60,6 +61,8 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
     private readonly string _table;
     private readonly string _selectColumns;
     private readonly string _endpoint;
+    // Set once EnsureCollectionExistsAsync has created the table for, or found it recording, EmbeddingModelId.
+    private volatile StoredEmbeddingModel? _storedModel;
     private Version? _vectorVersion;
 
     /// <summary>Creates a collection over <paramref name="dataSource"/>, which must map pgvector's type (<c>UseVector()</c>).</summary>
@@ -138,17 +141,20 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // Two processes creating the same table at once would collide in the catalog; the lock makes the second one check instead.
         await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtext($1))", [_table], cancellationToken).ConfigureAwait(false);
+        string? recordedModel;
         if (await TableExistsAsync(connection, cancellationToken).ConfigureAwait(false))
         {
-            await CheckExistingTableAsync(connection, cancellationToken).ConfigureAwait(false);
+            recordedModel = await CheckExistingTableAsync(connection, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             foreach (var statement in PostgresTableDefinition.CreateStatements(_model, _options, Name, _table))
                 await ExecuteAsync(connection, statement, [], cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, $"COMMENT ON TABLE {_table} IS {PostgresTableDefinition.CommentLiteral(_model, _options)}", [], cancellationToken).ConfigureAwait(false);
+            recordedModel = _options.EmbeddingModelId;
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (recordedModel is not null && recordedModel == _options.EmbeddingModelId) _storedModel = new StoredEmbeddingModel(recordedModel);
     }
 
     /// <inheritdoc />
@@ -432,13 +438,18 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
     }
 
     /// <inheritdoc />
-    /// <remarks>Returns the <see cref="VectorStoreCollectionMetadata"/>, the <see cref="NpgsqlDataSource"/>, or this collection for its own types.</remarks>
+    /// <remarks>
+    /// Returns the <see cref="VectorStoreCollectionMetadata"/>, the <see cref="NpgsqlDataSource"/>, the
+    /// <see cref="StoredEmbeddingModel"/> (when <see cref="PostgresCollectionOptions.EmbeddingModelId"/> is set: the
+    /// table is checked to hold that model's vectors), or this collection for its own types.
+    /// </remarks>
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(VectorStoreCollectionMetadata) ? _metadata
             : serviceType == typeof(NpgsqlDataSource) ? _dataSource
+            : serviceType == typeof(StoredEmbeddingModel) ? _storedModel
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }
@@ -533,7 +544,8 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         return _vectorVersion;
     }
 
-    private async Task CheckExistingTableAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>Checks an existing table against the model and returns the embedding model its comment records.</summary>
+    private async Task<string?> CheckExistingTableAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var columns = new Dictionary<string, string>(StringComparer.Ordinal);
         await using (var command = new NpgsqlCommand(
@@ -569,6 +581,7 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
             .Where(c => !columns.ContainsKey(c)).ToList();
         if (missing.Count > 0)
             throw new PostgresStoreException($"{where} has no column {string.Join(", ", missing.Select(c => $"\"{c}\""))} that '{typeof(TRecord).Name}' needs. {Advice}");
+        return storedModel;
     }
 
     private static string Describe(string sqlType, string? model)
