@@ -26,10 +26,14 @@ public sealed class PgliteServer : IDisposable
 
     public int Port { get; }
 
-    /// <summary>A connection string for the server. PGlite runs one backend, so the pool is kept to its connection limit.</summary>
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Password=postgres;Database=postgres;Maximum Pool Size={MaxConnections};Timeout=60;Command Timeout=300";
+    /// <summary>
+    /// A connection string for the server. PGlite runs every connection on one backend, one statement at a time, so a
+    /// few pooled connections are all a client can use; the server accepts <see cref="MaxConnections"/>, enough for
+    /// the tests' pools and CLI processes side by side.
+    /// </summary>
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Password=postgres;Database=postgres;Maximum Pool Size=4;Timeout=60;Command Timeout=300";
 
-    private const int MaxConnections = 4;
+    private const int MaxConnections = 32;
 
     /// <summary>A unique table name for one test.</summary>
     public static string UniqueName(string prefix) => $"{prefix}_{Guid.NewGuid():N}";
