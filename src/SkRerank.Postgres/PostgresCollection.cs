@@ -521,8 +521,8 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         catch (VectorStoreException ex) when (ex.InnerException is PostgresException { SqlState: "0A000" or "58P01" })
         {
             throw new PostgresStoreException(
-                $"the vector extension is not installed on this server ({_endpoint}): install pgvector 0.7 or later there " +
-                "(Debian/Ubuntu: apt install postgresql-17-pgvector; managed services: enable the 'vector' extension), then run the command again.", ex.InnerException);
+                $"the vector extension is not installed on this server ({_endpoint}, PostgreSQL {connection.PostgreSqlVersion.Major}): install pgvector 0.7 or later there " +
+                $"(Debian/Ubuntu: apt install postgresql-{connection.PostgreSqlVersion.Major}-pgvector; managed services: enable the 'vector' extension), then run the command again.", ex.InnerException);
         }
         catch (VectorStoreException ex) when (ex.InnerException is PostgresException { SqlState: "42501" })
         {
