@@ -21,7 +21,8 @@ namespace SkRerank.Postgres;
 /// <para>
 /// <b>Table.</b> <see cref="EnsureCollectionExistsAsync"/> creates the <c>vector</c> extension when missing, then the
 /// table: one column per key and data property (named by its storage name, else its name), a <c>vector(n)</c> column
-/// per vector property with an HNSW index on the property's distance function, a hidden <c>tsvector</c> column with a
+/// per vector property with an HNSW index on the property's distance function (built by the first upsert, after its
+/// rows are written, since building over a bulk load is much faster than growing the graph row by row), a hidden <c>tsvector</c> column with a
 /// GIN index per full-text-indexed property, and a B-tree (GIN for arrays) index per <c>IsIndexed</c> property. An
 /// existing table is checked instead: a missing column, another dimension or another <see cref="PostgresCollectionOptions.EmbeddingModelId"/>
 /// throws a <see cref="PostgresStoreException"/> naming both sides; nothing is dropped.
@@ -64,6 +65,8 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
     // Set once EnsureCollectionExistsAsync has created the table for, or found it recording, EmbeddingModelId.
     private volatile StoredEmbeddingModel? _storedModel;
     private Version? _vectorVersion;
+    // Whether this object has seen the HNSW indexes in place (created by its first upsert, see UpsertCountingAsync).
+    private volatile bool _vectorIndexesExist;
 
     /// <summary>Creates a collection over <paramref name="dataSource"/>, which must map pgvector's type (<c>UseVector()</c>).</summary>
     /// <param name="dataSource">The connections to use.</param>
@@ -306,7 +309,13 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
             await RunAsync("Upsert", async () => await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             foreach (var command in batch.BatchCommands) written += (int)command.RecordsAffected;
         }
+        if (!_vectorIndexesExist)
+        {
+            foreach (var index in PostgresTableDefinition.VectorIndexStatements(_model, _options, Name, _table))
+                await ExecuteAsync(connection, index, [], cancellationToken, "CreateIndex").ConfigureAwait(false);
+        }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _vectorIndexesExist = true;
         return written;
     }
 

@@ -8,7 +8,7 @@ internal static class PostgresTableDefinition
 {
     private const string CommentPrefix = "skrerank ";
 
-    /// <summary>CREATE TABLE and CREATE INDEX statements, in order.</summary>
+    /// <summary>CREATE TABLE and the CREATE INDEX statements of the other columns, in order; see <see cref="VectorIndexStatements"/>.</summary>
     public static IEnumerable<string> CreateStatements(PostgresRecordModel model, PostgresCollectionOptions options, string name, string table)
     {
         var columns = new List<string> { $"{SqlIdentifier.Quote(model.Key.ColumnName)} {model.Key.SqlType} PRIMARY KEY" };
@@ -17,11 +17,6 @@ internal static class PostgresTableDefinition
         columns.AddRange(model.Vectors.Select(p => $"{SqlIdentifier.Quote(p.ColumnName)} {p.SqlType}"));
         yield return $"CREATE TABLE {table} ({string.Join(", ", columns)})";
 
-        foreach (var vector in model.Vectors)
-        {
-            yield return string.Create(CultureInfo.InvariantCulture,
-                $"CREATE INDEX {SqlIdentifier.Quote(SqlIdentifier.IndexName(name, vector.ColumnName, "hnsw"))} ON {table} USING hnsw ({SqlIdentifier.Quote(vector.ColumnName)} {vector.Distance!.OperatorClass}) WITH (m = {options.HnswM}, ef_construction = {options.HnswEfConstruction})");
-        }
         foreach (var text in model.FullText)
             yield return $"CREATE INDEX {SqlIdentifier.Quote(SqlIdentifier.IndexName(name, text.ColumnName, "fts"))} ON {table} USING gin ({SqlIdentifier.Quote(text.TextSearchColumnName)})";
         foreach (var indexed in model.Data.Where(p => p.IsIndexed))
@@ -30,6 +25,14 @@ internal static class PostgresTableDefinition
             yield return $"CREATE INDEX {SqlIdentifier.Quote(SqlIdentifier.IndexName(name, indexed.ColumnName, "idx"))} ON {table} {method}({SqlIdentifier.Quote(indexed.ColumnName)})";
         }
     }
+
+    /// <summary>
+    /// The HNSW index of each vector column, created when missing. Upserts run them after writing: building the graph
+    /// once over a first bulk load is several times faster than growing it row by row (measured on PGlite: 1000 movies).
+    /// </summary>
+    public static IEnumerable<string> VectorIndexStatements(PostgresRecordModel model, PostgresCollectionOptions options, string name, string table) =>
+        model.Vectors.Select(vector => string.Create(CultureInfo.InvariantCulture,
+            $"CREATE INDEX IF NOT EXISTS {SqlIdentifier.Quote(SqlIdentifier.IndexName(name, vector.ColumnName, "hnsw"))} ON {table} USING hnsw ({SqlIdentifier.Quote(vector.ColumnName)} {vector.Distance!.OperatorClass}) WITH (m = {options.HnswM}, ef_construction = {options.HnswEfConstruction})"));
 
     /// <summary>
     /// The table comment recording the embedding model and dimensions, as a SQL literal. The JSON writer escapes

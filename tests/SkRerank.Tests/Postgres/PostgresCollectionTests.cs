@@ -47,7 +47,9 @@ public sealed class PostgresCollectionTests
     public async Task The_table_gets_an_hnsw_index_on_the_distance_function()
     {
         var name = PgliteServer.UniqueName("movies");
-        await Collection(name).EnsureCollectionExistsAsync();
+        var collection = Collection(name);
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(SampleMovies.Create()); // the first upsert builds the HNSW index over its rows
 
         var definition = await ScalarAsync<string>($"SELECT string_agg(indexdef, ' | ') FROM pg_indexes WHERE tablename = '{name}'");
 
