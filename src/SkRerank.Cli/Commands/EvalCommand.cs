@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SkRerank.Cli.Composition;
 using SkRerank.Evaluation;
+using SkRerank.Movies;
 using SkRerank.Search;
 
 namespace SkRerank.Cli.Commands;
@@ -36,12 +37,12 @@ internal static class EvalCommand
             if (pool is < 25 or > MovieSearchService.MaxCandidates)
                 throw new CliException($"--candidates must be between 25 and {MovieSearchService.MaxCandidates} (runs list at least 25 ids).");
 
-            var evaluations = new List<PipelineEvaluation>();
+            var evaluations = new List<PipelineEvaluation<int>>();
             foreach (var name in names)
             {
                 var pipelineSettings = PipelineSpec.Apply(name, settings);
                 await using var pipeline = await SearchPipeline.BuildAsync(pipelineSettings, context.LoggerFactory, context.Error, ct);
-                var evaluated = new SearchServicePipeline(name, pipeline.Search, pool);
+                var evaluated = new TwoStageSearchPipeline<int, Movie>(name, pipeline.Search.Engine, movie => movie.Id, pool);
                 await evaluated.RunAsync(queries[0].Query, ct); // warm-up, so one-time JIT and model loading do not skew latency
                 evaluations.Add(await EvaluationRunner.EvaluateAsync(evaluated, queries, ct));
             }
@@ -63,7 +64,7 @@ internal static class EvalCommand
         return null;
     }
 
-    internal static JsonObject ToJson(IEnumerable<PipelineEvaluation> evaluations) => new()
+    internal static JsonObject ToJson(IEnumerable<PipelineEvaluation<int>> evaluations) => new()
     {
         ["pipelines"] = new JsonArray(evaluations.Select(e => (JsonNode)new JsonObject
         {
@@ -80,7 +81,7 @@ internal static class EvalCommand
         }).ToArray()),
     };
 
-    private static void WriteTable(TextWriter writer, IReadOnlyList<PipelineEvaluation> evaluations, int queryCount, string qrelsPath)
+    private static void WriteTable(TextWriter writer, IReadOnlyList<PipelineEvaluation<int>> evaluations, int queryCount, string qrelsPath)
     {
         writer.WriteLine($"{queryCount} judged queries from {qrelsPath}");
         writer.WriteLine();
@@ -91,26 +92,6 @@ internal static class EvalCommand
             double Stage(string s) => e.MeanStageMs.GetValueOrDefault(s);
             writer.WriteLine($"{e.Name,-24} {m.NdcgAt5,7:0.000} {m.NdcgAt10,8:0.000} {m.MrrAt10,7:0.000} {m.RecallAt25,6:0.000}   {Stage("embed"),9:0.0} {Stage("search"),9:0.0} {Stage("rerank"),9:0.0}");
         }
-    }
-}
-
-/// <summary>Runs evaluation queries through a <see cref="MovieSearchService"/>, ranking the whole candidate pool.</summary>
-internal sealed class SearchServicePipeline(string name, MovieSearchService search, int candidates) : IEvaluatedPipeline
-{
-    public string Name => name;
-
-    public async Task<PipelineRun> RunAsync(string query, CancellationToken cancellationToken = default)
-    {
-        var response = await search.SearchAsync(new MovieSearchRequest { Query = query, TopN = candidates, Candidates = candidates }, cancellationToken);
-        // Reranked results first, then any candidate a score threshold dropped, so every run lists the whole pool.
-        var ranking = response.Results.Select(r => r.Movie.Id).ToList();
-        ranking.AddRange(response.Candidates.Select(c => c.Movie.Id).Where(id => !ranking.Contains(id)));
-        return new PipelineRun(ranking, new Dictionary<string, double>
-        {
-            ["embed"] = response.Timings.EmbedMs,
-            ["search"] = response.Timings.SearchMs,
-            ["rerank"] = response.Timings.RerankMs,
-        });
     }
 }
 

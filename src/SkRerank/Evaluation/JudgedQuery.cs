@@ -2,12 +2,21 @@ using System.Text.Json;
 
 namespace SkRerank.Evaluation;
 
-/// <summary>A query with graded relevance judgments (grade 1–3; unjudged documents count as 0).</summary>
+/// <summary>A query with graded relevance judgments (grade 1–3; unjudged documents count as 0) of documents keyed by <typeparamref name="TKey"/>.</summary>
+/// <param name="Id">Query id, e.g. "d01".</param>
+/// <param name="Query">The query text.</param>
+/// <param name="Judgments">Grade per document key.</param>
+/// <param name="Kind">Optional category (thematic, plot, entity, …).</param>
+public record JudgedQuery<TKey>(string Id, string Query, IReadOnlyDictionary<TKey, int> Judgments, string? Kind = null)
+    where TKey : notnull;
+
+/// <summary>A query with graded relevance judgments of documents with integer ids (as in qrels files).</summary>
 /// <param name="Id">Query id, e.g. "d01".</param>
 /// <param name="Query">The query text.</param>
 /// <param name="Judgments">Grade per document id.</param>
 /// <param name="Kind">Optional category (thematic, plot, entity, …).</param>
-public sealed record JudgedQuery(string Id, string Query, IReadOnlyDictionary<int, int> Judgments, string? Kind = null);
+public sealed record JudgedQuery(string Id, string Query, IReadOnlyDictionary<int, int> Judgments, string? Kind = null)
+    : JudgedQuery<int>(Id, Query, Judgments, Kind);
 
 /// <summary>Reads judged queries from JSON Lines: <c>{"id", "query", "kind"?, "judgments": {"docId": grade}}</c> per line.</summary>
 public static class QrelsFile

@@ -1,7 +1,7 @@
 namespace SkRerank.Evaluation;
 
 /// <summary>
-/// Standard ranking metrics over graded judgments. nDCG uses linear gains (gain = grade, discount 1/log2(rank+1)) as
+/// Standard ranking metrics over graded judgments of documents identified by any key type. nDCG uses linear gains (gain = grade, discount 1/log2(rank+1)) as
 /// trec_eval does; MRR and recall count a document as relevant when its grade is at least <see cref="RelevantGrade"/>.
 /// </summary>
 public static class RankingMetrics
@@ -10,7 +10,8 @@ public static class RankingMetrics
     public const int RelevantGrade = 2;
 
     /// <summary>Normalised discounted cumulative gain at <paramref name="k"/>; 0 when no document is judged relevant.</summary>
-    public static double NdcgAt(IReadOnlyList<int> ranking, IReadOnlyDictionary<int, int> judgments, int k)
+    public static double NdcgAt<TKey>(IReadOnlyList<TKey> ranking, IReadOnlyDictionary<TKey, int> judgments, int k)
+        where TKey : notnull
     {
         var dcg = Dcg(ranking.Take(k).Select(d => judgments.GetValueOrDefault(d)));
         var ideal = Dcg(judgments.Values.Where(g => g > 0).OrderDescending().Take(k));
@@ -18,7 +19,8 @@ public static class RankingMetrics
     }
 
     /// <summary>Reciprocal rank of the first relevant document within the first <paramref name="k"/>; 0 when none.</summary>
-    public static double MrrAt(IReadOnlyList<int> ranking, IReadOnlyDictionary<int, int> judgments, int k)
+    public static double MrrAt<TKey>(IReadOnlyList<TKey> ranking, IReadOnlyDictionary<TKey, int> judgments, int k)
+        where TKey : notnull
     {
         for (var i = 0; i < Math.Min(k, ranking.Count); i++)
             if (judgments.GetValueOrDefault(ranking[i]) >= RelevantGrade) return 1.0 / (i + 1);
@@ -26,7 +28,8 @@ public static class RankingMetrics
     }
 
     /// <summary>Fraction of the relevant documents found in the first <paramref name="k"/>; 0 when none are relevant.</summary>
-    public static double RecallAt(IReadOnlyList<int> ranking, IReadOnlyDictionary<int, int> judgments, int k)
+    public static double RecallAt<TKey>(IReadOnlyList<TKey> ranking, IReadOnlyDictionary<TKey, int> judgments, int k)
+        where TKey : notnull
     {
         var relevant = judgments.Count(j => j.Value >= RelevantGrade);
         if (relevant == 0) return 0;

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using SkRerank.Telemetry;
+
+namespace SkRerank.Reranking;
+
+/// <summary>
+/// The second stage shared by every SkRerank search (the two-stage search and the text search decorator): rerank a
+/// candidate pool, keep the best top N above the score floor, and fail open visibly when the reranker fails.
+/// </summary>
+internal static class CandidateReranking
+{
+    /// <summary>The reranked order, or <see langword="null"/> with the reason when the reranker failed and the caller fails open.</summary>
+    /// <param name="Ranked">Positions in the candidate pool with their scores, best first (at most top N).</param>
+    /// <param name="Error">Why the reranker failed.</param>
+    public readonly record struct Outcome(IReadOnlyList<RerankResult>? Ranked, string? Error);
+
+    /// <summary>Reranks <paramref name="documents"/> (the candidates' texts, in first-stage order).</summary>
+    /// <exception cref="Exception">Whatever the reranker threw, when <paramref name="failOpen"/> is false; cancellation always.</exception>
+    public static async Task<Outcome> RerankAsync(
+        IReranker reranker, string query, IReadOnlyList<string> documents, int topN, double? minRelevanceScore, bool failOpen,
+        ILogger logger, CancellationToken cancellationToken)
+    {
+        using var span = SkRerankTelemetry.ActivitySource.StartActivity(SkRerankTelemetry.Spans.Rerank);
+        span?.SetTag(SkRerankTelemetry.Attributes.Candidates, documents.Count);
+        span?.SetTag(SkRerankTelemetry.Attributes.TopN, topN);
+        span?.SetTag(SkRerankTelemetry.Attributes.RerankerProvider, reranker.Metadata.ProviderName);
+        span?.SetTag(SkRerankTelemetry.Attributes.RerankerModel, reranker.Metadata.ModelId);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var ranked = await reranker.RerankAsync(query, documents, new RerankOptions { TopN = Math.Min(topN, documents.Count) }, cancellationToken)
+                .ConfigureAwait(false);
+            var kept = new List<RerankResult>(Math.Min(topN, ranked.Count));
+            foreach (var item in ranked.OrderByDescending(r => r.RelevanceScore))
+            {
+                if ((uint)item.Index >= (uint)documents.Count)
+                    throw new InvalidOperationException($"The reranker returned index {item.Index} for {documents.Count} documents.");
+                if (minRelevanceScore is { } min && item.RelevanceScore < min) continue;
+                kept.Add(item);
+                if (kept.Count == topN) break;
+            }
+            span?.SetTag(SkRerankTelemetry.Attributes.Reranked, true);
+            return new Outcome(kept, null);
+        }
+        catch (Exception ex) when (failOpen && ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Reranker {Provider}/{Model} failed; returning first-stage order (reranked: false). {Reason}",
+                reranker.Metadata.ProviderName, reranker.Metadata.ModelId, ex.Message);
+            span?.SetTag(SkRerankTelemetry.Attributes.Reranked, false);
+            span?.SetTag(SkRerankTelemetry.Attributes.FailOpenError, ex.Message);
+            span?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            SkRerankTelemetry.FailOpenCount.Add(1);
+            return new Outcome(null, ex.Message);
+        }
+        finally
+        {
+            SkRerankTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>(StageTag, "rerank"));
+        }
+    }
+
+    /// <summary>The tag naming the stage on <see cref="SkRerankTelemetry.Instruments.StageDuration"/>.</summary>
+    internal const string StageTag = "skrerank.stage";
+}
