@@ -31,7 +31,7 @@ public sealed class PgliteServer : IDisposable
     /// few pooled connections are all a client can use; the server accepts <see cref="MaxConnections"/>, enough for
     /// the tests' pools and CLI processes side by side.
     /// </summary>
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Password=postgres;Database=postgres;Maximum Pool Size=4;Timeout=60;Command Timeout=300";
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Password=postgres;Database=postgres;Maximum Pool Size=4;Timeout=300;Command Timeout=600";
 
     private const int MaxConnections = 32;
 
