@@ -18,7 +18,7 @@ public sealed class PostgresRegistrationTests
         var services = new ServiceCollection();
         services.AddMovieSearch()
             .UseEmbeddingGenerator(new HashingEmbeddingGenerator(48, "hash-48"))
-            .UsePostgres(PgliteServer.Shared.ConnectionString, o => o.HnswEfSearch = 100, collectionName: table);
+            .UsePostgres(VectorStore.TestStores.DataSource, o => o.HnswEfSearch = 100, collectionName: table);
         await using var provider = services.BuildServiceProvider();
 
         await provider.GetRequiredService<MovieIndexer>().IndexAsync(movies);
