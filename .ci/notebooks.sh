@@ -3,7 +3,8 @@
 #   1. the C# file-based app   notebooks/search-with-reranking.cs     (dotnet run)
 #   2. the Polyglot notebook   notebooks/search-with-reranking.ipynb  (headless, dotnet-repl from the local tool manifest)
 # The notebook takes SkRerank from the local package folder artifacts/packages, packed here with a fresh prerelease
-# version. `.ci/notebooks.sh --pack-only` just fills that folder (to open the notebook in VS Code).
+# version (its first cell packs by itself when the folder is missing or stale, so opening it in VS Code needs no step
+# first). `.ci/notebooks.sh --pack-only` just fills that folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

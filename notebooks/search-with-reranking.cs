@@ -8,13 +8,20 @@
 #:package ScottPlot
 #:property PublishAot=false
 
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.VectorData;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
+using Microsoft.SemanticKernel.Data;
+using SkRerank.DependencyInjection;
+using SkRerank.Embeddings;
 using SkRerank.Indexing;
 using SkRerank.Movies;
 using SkRerank.Plugin;
 using SkRerank.Search;
+using SkRerank.TextSearch;
+using SkRerank.VectorStore;
 
 // 1. Pick the provider and build a kernel with the movie search. One call registers the embedding generator (with a
 //    disk cache), the vector store collection, the reranker and the search_movies plugin.
@@ -55,7 +62,9 @@ Console.WriteLine($"\nQuery: {query}\n\nStage 1, vector search top 25 ({response
 foreach (var candidate in response.Candidates)
     Console.WriteLine($"  {candidate.Rank,2}. {candidate.Movie.Title,-50} cosine {candidate.VectorScore:0.000}");
 
-// 5. Stage 2: the reranker reads query and movie together and keeps the best 5.
+// 5. Stage 2: the reranker scores the candidates again and keeps the best 5. Offline that is the local fusion reranker
+//    (two embedding models over every movie field plus BM25: not a cross-encoder); on Together, Llama-Rank, a
+//    cross-encoder that reads query and movie together.
 Console.WriteLine($"\nStage 2, reranked by {response.Reranker?.ModelId ?? "(none)"} ({response.Timings.RerankMs:0} ms):");
 foreach (var result in response.Results.Take(5))
     Console.WriteLine($"  {result.Rank}. {result.Movie.Title,-50} relevance {result.RelevanceScore,7:0.000}   (was #{result.CandidateRank})");
@@ -109,4 +118,63 @@ if (useTogether)
 else
 {
     Console.WriteLine("\n(Set TOGETHER_API_KEY to let Llama 3.3 call search_movies through FunctionChoiceBehavior.Auto().)");
+}
+
+// 9. Your own data: the same reranking for any Semantic Kernel text search. A small help-centre FAQ (only the questions
+//    are embedded) in an in-memory collection, searched through SK's VectorStoreTextSearch, before and after the one
+//    added line, .WithReranking(reranker). The reranker reads question and answer.
+#pragma warning disable SKEXP0001 // SK's text search over vector stores is experimental
+var embedder = kernel.Services.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(MovieSearchBuilder.ServiceKey);
+FaqEntry[] faqs =
+[
+    new() { Id = "billing-refund", Question = "Can I cancel my plan?", Answer = "Yes. Cancel under Settings > Plan; within 30 days of paying we refund the full amount to your card." },
+    new() { Id = "billing-payment", Question = "Which payment methods do you accept?", Answer = "Credit cards, PayPal and bank transfer for yearly plans." },
+    new() { Id = "billing-invoice", Question = "Where do I find my invoices?", Answer = "Settings > Billing > History lists every invoice as a PDF." },
+    new() { Id = "account-password", Question = "I can't sign in", Answer = "Use 'Forgot password' on the sign-in page: we email a link to set a new password." },
+    new() { Id = "account-delete", Question = "How do I close my account?", Answer = "Settings > Account > Delete account removes your account and files after 14 days." },
+    new() { Id = "sharing-link", Question = "How do I share a file?", Answer = "Right-click it and choose Share > Copy link: anyone with the link can view it, no account needed." },
+    new() { Id = "storage-recover", Question = "Can I restore a file I deleted?", Answer = "Deleted files stay in the Trash for 30 days; open Trash on the web and choose Restore." },
+    new() { Id = "sync-paused", Question = "My files stopped syncing", Answer = "Check that the desktop app is running, that you are online and that your storage is not full." },
+];
+var questionVectors = await embedder.GenerateAsync(faqs.Select(f => f.Question));
+for (var i = 0; i < faqs.Length; i++) faqs[i].Embedding = questionVectors[i].Vector;
+var faqCollection = new InMemoryVectorStoreCollection<string, FaqEntry>("faq", new InMemoryCollectionOptions
+{
+    EmbeddingGenerator = new QueryEmbeddingGenerator(embedder), // the text search's queries are embedded as queries
+    Definition = new VectorStoreCollectionDefinition
+    {
+        Properties =
+        [
+            new VectorStoreKeyProperty(nameof(FaqEntry.Id), typeof(string)),
+            new VectorStoreDataProperty(nameof(FaqEntry.Question), typeof(string)),
+            new VectorStoreDataProperty(nameof(FaqEntry.Answer), typeof(string)),
+            new VectorStoreVectorProperty(nameof(FaqEntry.Embedding), typeof(ReadOnlyMemory<float>?), questionVectors[0].Vector.Length),
+        ],
+    },
+});
+await faqCollection.EnsureCollectionExistsAsync();
+await faqCollection.UpsertAsync(faqs);
+
+ITextSearch<FaqEntry> faqSearch = new VectorStoreTextSearch<FaqEntry>(faqCollection);
+var rerankedFaqSearch = faqSearch.WithReranking(search.Reranker!, f => f.Question + "\n" + f.Answer);
+const string faqQuery = "how do I get my money back";
+var before = await faqSearch.GetTextSearchResultsAsync(faqQuery, new TextSearchOptions<FaqEntry> { Top = 3 });
+var after = await rerankedFaqSearch.GetTextSearchResultsAsync(faqQuery, new TextSearchOptions<FaqEntry> { Top = 3 });
+Console.WriteLine($"\nFAQ query: {faqQuery}\n\nVectorStoreTextSearch (question embeddings):");
+var rank = 0;
+await foreach (var result in before.Results) Console.WriteLine($"  {++rank}. {result.Name}");
+Console.WriteLine($"\n.WithReranking({search.Reranker!.Metadata.ModelId}):");
+var scores = (double[])after.Metadata![RerankedTextSearchMetadata.RelevanceScores]!;
+var wasRank = (int[])after.Metadata[RerankedTextSearchMetadata.CandidateRanks]!;
+rank = 0;
+await foreach (var result in after.Results) Console.WriteLine($"  {rank + 1}. {result.Name,-40} relevance {scores[rank]:0.000}  (was #{wasRank[rank++]})");
+#pragma warning restore SKEXP0001
+
+/// <summary>A help-centre FAQ entry; SK's text search maps Question to a result's name and Answer to its value.</summary>
+public sealed class FaqEntry
+{
+    public string Id { get; set; } = "";
+    [TextSearchResultName] public string Question { get; set; } = "";
+    [TextSearchResultValue] public string Answer { get; set; } = "";
+    public ReadOnlyMemory<float>? Embedding { get; set; }
 }

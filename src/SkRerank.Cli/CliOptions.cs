@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SkRerank.Cli.Composition;
+using SkRerank.Cli.Validation;
 using SkRerank.Movies;
 
 namespace SkRerank.Cli;
@@ -40,13 +41,25 @@ internal static class CliOptions
 
     public static readonly Option<string?> EmbeddingModel = new("--embedding-model")
     {
-        Description = "Together embedding model (default BAAI/bge-base-en-v1.5).",
+        Description = "Together embedding model (default intfloat/multilingual-e5-large-instruct, the serverless one; BAAI/bge-base-en-v1.5 or a dedicated endpoint's model by name).",
         Recursive = true,
     };
 
     public static readonly Option<string?> RerankModel = new("--rerank-model")
     {
-        Description = "Rerank model: a Together model (default Salesforce/Llama-Rank-V1) or, for cross-encoder, a folder or Hugging Face id.",
+        Description = "Rerank model: your Together dedicated endpoint's model (default Salesforce/Llama-Rank-V1; e.g. mixedbread-ai/Mxbai-Rerank-Large-V2) or, for cross-encoder, a folder or Hugging Face id.",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> RerankBaseUrl = new("--rerank-base-url")
+    {
+        Description = "Base URL of the Together rerank endpoint when it differs from TOGETHER_BASE_URL (default: $TOGETHER_RERANK_BASE_URL, else the API base URL).",
+        Recursive = true,
+    };
+
+    public static readonly Option<double?> Timeout = new("--timeout")
+    {
+        Description = "Time budget in seconds for each Together call, retries included (default: 60 s per attempt, 4 attempts); a rerank that runs out answers in first-stage order.",
         Recursive = true,
     };
 
@@ -109,6 +122,8 @@ internal static class CliOptions
         command.Options.Add(Reranker);
         command.Options.Add(EmbeddingModel);
         command.Options.Add(RerankModel);
+        command.Options.Add(RerankBaseUrl);
+        command.Options.Add(Timeout);
         command.Options.Add(FirstStage);
         command.Options.Add(Candidates);
         command.Options.Add(MinScore);
@@ -132,10 +147,16 @@ internal static class CliOptions
         return fields;
     }
 
+    /// <summary>
+    /// Reads and checks the shared options: every name, number and required companion option (API keys, a cross-encoder's
+    /// model) is checked here, before anything is loaded or written, so a mistake fails in milliseconds.
+    /// </summary>
     public static PipelineSettings ReadSettings(ParseResult result)
     {
         var provider = (result.GetValue(Provider) ?? "local").Trim().ToLowerInvariant();
-        if (result.GetValue(Candidates) is < 1 or > 500) throw new CliException("--candidates must be between 1 and 500.");
+        if (result.GetValue(Candidates) is < 1 or > 500) throw new CliException($"--candidates must be between 1 and 500, but was {result.GetValue(Candidates)}.");
+        if (result.GetValue(Timeout) is { } seconds && (!double.IsFinite(seconds) || seconds <= 0 || seconds > 3600))
+            throw new CliException("--timeout must be a number of seconds between 0 and 3600, e.g. --timeout 10.");
         if (provider is not ("local" or "together"))
             throw new CliException($"Unknown --provider '{provider}'; use local or together.");
         var store = (result.GetValue(Store) ?? "memory").Trim().ToLowerInvariant();
@@ -144,7 +165,11 @@ internal static class CliOptions
         var connectionString = result.GetValue(ConnectionString) ?? Environment.GetEnvironmentVariable(MovieCollectionFactory.ConnectionStringVariable);
         if (store == "postgres" && string.IsNullOrWhiteSpace(connectionString))
             throw new CliException($"--store postgres needs a connection string: pass --connection-string \"Host=…;Port=…;Username=…;Password=…;Database=…\" or set {MovieCollectionFactory.ConnectionStringVariable}.");
-        return new PipelineSettings
+        if (result.GetValue(MinScore) is { } minScore && !double.IsFinite(minScore))
+            throw new CliException($"--min-score must be a finite number, but was {minScore}.");
+        if (result.GetValue(FirstStage) is { } firstStage && !Enum.TryParse<SkRerank.Search.FirstStageMode>(firstStage, ignoreCase: true, out _))
+            throw new CliException($"Unknown --first-stage '{firstStage}'; use vector or hybrid.");
+        var settings = new PipelineSettings
         {
             Store = store,
             ConnectionString = connectionString,
@@ -153,6 +178,8 @@ internal static class CliOptions
             Reranker = result.GetValue(Reranker),
             EmbeddingModel = result.GetValue(EmbeddingModel),
             RerankModel = result.GetValue(RerankModel),
+            RerankBaseUrl = result.GetValue(RerankBaseUrl),
+            Timeout = result.GetValue(Timeout) is { } budget ? TimeSpan.FromSeconds(budget) : null,
             Dataset = result.GetValue(Dataset),
             CacheDir = result.GetValue(CacheDir),
             FirstStage = result.GetValue(FirstStage),
@@ -162,5 +189,7 @@ internal static class CliOptions
             FailClosed = result.GetValue(FailClosed),
             Verbose = result.GetValue(Verbose),
         };
+        SettingsCheck.Validate(settings);
+        return settings;
     }
 }

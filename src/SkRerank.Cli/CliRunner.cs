@@ -20,8 +20,12 @@ internal static class CliRunner
         var verbose = result.GetValue(CliOptions.Verbose);
         var error = Console.Error;
         using var loggerFactory = LoggerFactory.Create(builder => builder
+            // One line per message: a warning (say, a cache that cannot be written) reads like the CLI's other lines.
+            .AddSimpleConsole(o => o.SingleLine = true)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning));
+            .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning)
+            // Polly logs every failed attempt with its stack trace; the final error already says what happened.
+            .AddFilter("Polly", verbose ? LogLevel.Debug : LogLevel.None));
         try
         {
             return await body(new CliContext(Console.Out, error, loggerFactory), cancellationToken);
@@ -29,11 +33,11 @@ internal static class CliRunner
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             error.WriteLine("Cancelled.");
-            return 130;
+            return TerminationSignals.CancelledExitCode;
         }
         catch (Exception ex) when (IsUserFacing(ex))
         {
-            error.WriteLine($"error: {ex.Message}");
+            error.WriteLine($"error: {Output.UserMessage.Of(ex)}");
             if (verbose) error.WriteLine(ex);
             return 1;
         }
@@ -45,7 +49,9 @@ internal static class CliRunner
         }
     }
 
+    // Files a user named that cannot be read (permissions, a folder where a file was expected) are the user's to fix.
     private static bool IsUserFacing(Exception ex) => ex is CliException or MovieDatasetException or ArgumentException
-        or OptionsValidationException or FileNotFoundException or FormatException or HttpRequestException
+        or OptionsValidationException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
+        or FormatException or HttpRequestException
         || ex.GetType().Namespace?.StartsWith("SkRerank", StringComparison.Ordinal) == true;
 }

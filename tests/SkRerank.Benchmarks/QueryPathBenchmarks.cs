@@ -69,25 +69,4 @@ public class QueryPathBenchmarks
 
     [Benchmark]
     public Task<IReadOnlyList<RerankResult>> RerankCachedQuery() => _reranker.RerankAsync(Query, _candidates);
-
-    /// <summary>Embeds documents once and then serves them from memory; queries go through.</summary>
-    private sealed class PrecomputedDocuments(IEmbeddingGenerator<string, Embedding<float>> inner)
-        : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
-    {
-        private readonly Dictionary<string, Embedding<float>> _documents = [];
-
-        public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
-            IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            var texts = values.ToList();
-            if (options.GetInputType() == EmbeddingInputType.Query) return await base.GenerateAsync(texts, options, cancellationToken);
-            var missing = texts.Where(t => !_documents.ContainsKey(t)).Distinct().ToList();
-            if (missing.Count > 0)
-            {
-                var generated = await base.GenerateAsync(missing, options, cancellationToken);
-                for (var i = 0; i < missing.Count; i++) _documents[missing[i]] = generated[i];
-            }
-            return [.. texts.Select(t => _documents[t])];
-        }
-    }
 }

@@ -31,6 +31,7 @@ internal static class ChatCommand
             var once = result.GetValue(message);
             if (once is not null && string.IsNullOrWhiteSpace(once)) throw new CliException("--message must not be empty.");
 
+            settings = await Validation.Preflight.CheckAsync(settings, context, ct);
             await using var pipeline = await SearchPipeline.BuildAsync(settings, context.LoggerFactory, context.Error, ct);
             var agent = ChatAgent.Create(pipeline.Search, endpoint, context.Error, context.LoggerFactory);
 

@@ -37,6 +37,10 @@ internal static class EvalCommand
             if (pool is < 25 or > MovieSearchService.MaxCandidates)
                 throw new CliException($"--candidates must be between 25 and {MovieSearchService.MaxCandidates} (runs list at least 25 ids).");
 
+            // Every pipeline name is checked before the first one loads its models.
+            foreach (var name in names) Validation.SettingsCheck.Validate(PipelineSpec.Apply(name, settings));
+            settings = await Validation.Preflight.CheckAsync(settings, context, ct);
+
             var evaluations = new List<PipelineEvaluation<int>>();
             foreach (var name in names)
             {

@@ -21,11 +21,13 @@ internal static class McpCommand
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(result, cancellationToken, async (context, ct) =>
         {
             var settings = CliOptions.ReadSettings(result);
+            settings = await Validation.Preflight.CheckAsync(settings, context, ct);
             await using var pipeline = await SearchPipeline.BuildAsync(settings, context.LoggerFactory, context.Error, ct);
 
             var builder = Host.CreateEmptyApplicationBuilder(settings: null);
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-                .SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Warning);
+                .SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Warning)
+                .AddFilter("Polly", settings.Verbose ? LogLevel.Debug : LogLevel.None);
             builder.Services
                 .AddMcpServer(o =>
                 {

@@ -18,6 +18,9 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
     private TogetherClients? _together;
     private readonly Dictionary<IEmbeddingGenerator<string, Embedding<float>>, DiskCachingEmbeddingGenerator> _diskCaches = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Receives the local reranker's warm-up progress (it embeds every movie again with its own models).</summary>
+    public IProgress<SkRerank.Indexing.IndexProgress>? WarmUpProgress { get; init; }
+
     public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together", "arctic-int8", "arctic-fp32", "minilm-int8", "minilm-fp32"];
     public static readonly string[] RerankerChoices = ["local", "together", "cross-encoder", "chat", "none"];
 
@@ -100,7 +103,7 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
             {
                 var reranker = await CreateLocalRerankerAsync(owned).ConfigureAwait(false);
                 var texts = movies.Select(m => MovieText.Compose(m, settings.RerankFields ?? new MovieSearchOptions().RerankFields)).ToList();
-                await reranker.WarmUpAsync(texts, cancellationToken).ConfigureAwait(false);
+                await reranker.WarmUpAsync(texts, WarmUpProgress, cancellationToken).ConfigureAwait(false);
                 return reranker;
             }
             case "together":
@@ -129,6 +132,8 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
         var options = TogetherOptions.FromEnvironment();
         if (settings.EmbeddingModel is { Length: > 0 } embeddingModel) options.EmbeddingModel = embeddingModel;
         if (settings.RerankModel is { Length: > 0 } rerankModel) options.RerankModel = rerankModel;
+        if (settings.RerankBaseUrl is { Length: > 0 } rerankBaseUrl) options.RerankBaseUrl = rerankBaseUrl;
+        if (settings.Timeout is { } budget) options.TotalTimeout = budget;
         if (string.IsNullOrWhiteSpace(options.ApiKey))
             throw new CliException($"A Together stage was selected but {TogetherOptions.ApiKeyEnvironmentVariable} is not set; export your API key or use --provider local.");
         _together = TogetherClientFactory.Create(options, loggerFactory);

@@ -13,6 +13,10 @@ internal sealed record PipelineSettings
     public string? EmbeddingModel { get; init; }
     /// <summary>Overrides the rerank model (Together model id, or a cross-encoder folder / Hugging Face id).</summary>
     public string? RerankModel { get; init; }
+    /// <summary>--rerank-base-url: the Together rerank endpoint's base URL when it differs.</summary>
+    public string? RerankBaseUrl { get; init; }
+    /// <summary>--timeout SECONDS: the time budget of each Together call, retries included.</summary>
+    public TimeSpan? Timeout { get; init; }
     /// <summary>--dataset PATH.</summary>
     public string? Dataset { get; init; }
     /// <summary>--cache-dir DIR.</summary>

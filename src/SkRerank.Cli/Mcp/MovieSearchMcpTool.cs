@@ -42,6 +42,7 @@ internal static class MovieSearchMcpTool
         {
             try
             {
+                ToolArguments.Normalize(arguments);
                 return await base.InvokeCoreAsync(arguments, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is ArgumentException or KernelException)

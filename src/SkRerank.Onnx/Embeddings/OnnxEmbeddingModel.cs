@@ -190,6 +190,29 @@ public sealed class OnnxEmbeddingModel
     /// <summary>Opens the <c>vocab.txt</c> content; the caller disposes it.</summary>
     internal Stream OpenVocabulary() => _openVocabulary();
 
+    /// <summary>
+    /// The whole words of the model's WordPiece vocabulary (no "##" continuations, no [special] tokens): the words it
+    /// knows as such. Lets a caller tell whether a query is in a language the model reads (e.g.
+    /// <c>SkRerank.Search.QueryReadability</c>).
+    /// </summary>
+    public IReadOnlySet<string> ReadWholeWords()
+    {
+        using var stream = _openVocabulary();
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        var bytes = buffer.ToArray();
+        // The vocabulary is a vocab.txt or a Hugging Face tokenizer.json.
+        var text = bytes.AsSpan().TrimStart(" \t\r\n\uFEFF"u8) is [(byte)'{', ..]
+            ? Runtime.WordPieceVocabulary.ReadTokenizerJson(bytes, ModelId).VocabTxt
+            : System.Text.Encoding.UTF8.GetString(bytes);
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!line.StartsWith("##", StringComparison.Ordinal) && !line.StartsWith('[')) words.Add(line);
+        }
+        return words;
+    }
+
     private static OnnxEmbeddingModel FromEmbeddedResources(
         string modelId,
         EmbeddingPooling pooling,

@@ -40,6 +40,7 @@ internal static class QuantizedModelCache
     /// </summary>
     public static byte[] Load(string path, string key, Func<byte[]> quantize, out Outcome outcome)
     {
+        ChecksummedFile.DeleteStaleTemporaryFiles(path);
         var existed = File.Exists(path);
         if (existed && TryRead(path, key) is { } cached)
         {

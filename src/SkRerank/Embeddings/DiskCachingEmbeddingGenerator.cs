@@ -9,7 +9,10 @@ namespace SkRerank.Embeddings;
 /// Decorates an embedding generator with a per-model cache on disk, keyed by a hash of each text, so indexing the same
 /// movies again embeds nothing, and re-indexing after a change embeds only new or changed texts. Only documents are
 /// cached (queries are one-off). A cache file that fails its checks is logged, discarded and rebuilt.
-/// Call <see cref="FlushAsync"/> after indexing to persist new entries.
+/// Every generated batch is appended to a journal beside the cache file as soon as it is embedded, so an interrupted
+/// run (Ctrl+C, SIGTERM, a crash) keeps all but the batch in flight and the next run resumes from there;
+/// <see cref="FlushAsync"/> folds the journal into the cache file. A folder that cannot be written (read-only, full,
+/// no permission) costs a warning, not the run: vectors then live in memory only.
 /// </summary>
 public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
 {
@@ -18,6 +21,7 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
     private readonly object _flushLock = new();
     private int _dimensions;
     private volatile bool _dirty;
+    private volatile bool _readOnly;
     private long _hits, _misses;
 
     /// <summary>Wraps <paramref name="innerGenerator"/>, caching its vectors in <paramref name="cacheDirectory"/>.</summary>
@@ -35,8 +39,16 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
         var metadata = innerGenerator.GetService<EmbeddingGeneratorMetadata>();
         ModelKey = $"{metadata?.ProviderName ?? "unknown"}/{metadata?.DefaultModelId ?? "default"}";
         FilePath = Path.Combine(cacheDirectory, Slug(ModelKey) + ".skvec");
+        JournalPath = EmbeddingJournalFile.PathFor(FilePath);
+        Storage.ChecksummedFile.DeleteStaleTemporaryFiles(FilePath);
         Load();
     }
+
+    /// <summary>The checkpoint journal beside <see cref="FilePath"/>, folded into it by <see cref="FlushAsync"/>.</summary>
+    public string JournalPath { get; }
+
+    /// <summary>Whether writing the cache failed (read-only, full or forbidden folder): vectors are kept in memory only.</summary>
+    public bool WritesFailed => _readOnly;
 
     /// <summary>Identifies the model the cache belongs to (provider/model id); vectors of different models never mix.</summary>
     public string ModelKey { get; }
@@ -95,6 +107,7 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
                 _entries[keys[missing[j]]] = vector;
             }
             _dirty = true;
+            Checkpoint(missing.Select(i => new KeyValuePair<UInt128, float[]>(keys[i], vectors[i]!)).ToList());
         }
 
         var result = new GeneratedEmbeddings<Embedding<float>>(texts.Count);
@@ -108,11 +121,54 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
         cancellationToken.ThrowIfCancellationRequested();
         lock (_flushLock)
         {
-            if (!_dirty || _dimensions == 0) return Task.CompletedTask;
+            if (!_dirty || _dimensions == 0 || _readOnly) return Task.CompletedTask;
             _dirty = false;
-            EmbeddingCacheFile.Write(FilePath, ModelKey, _dimensions, _entries.ToArray());
+            try
+            {
+                EmbeddingCacheFile.Write(FilePath, ModelKey, _dimensions, _entries.ToArray());
+                File.Delete(JournalPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                CannotWrite(ex);
+            }
         }
         return Task.CompletedTask;
+    }
+
+    // Appends a batch to the journal; a busy journal (another process appending) only skips this checkpoint.
+    private void Checkpoint(IReadOnlyList<KeyValuePair<UInt128, float[]>> batch)
+    {
+        if (_readOnly || batch.Count == 0) return;
+        lock (_flushLock)
+        {
+            try
+            {
+                EmbeddingJournalFile.Append(JournalPath, ModelKey, _dimensions, batch);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                CannotWrite(ex);
+            }
+            catch (IOException ex) when (!IsSharingViolation(ex))
+            {
+                CannotWrite(ex);
+            }
+            catch (IOException)
+            {
+                // another process holds the journal; FlushAsync still saves everything
+            }
+        }
+    }
+
+    private static bool IsSharingViolation(IOException ex) =>
+        ex.HResult is 32 or unchecked((int)0x80070020) || ex.Message.Contains("being used by another process", StringComparison.OrdinalIgnoreCase);
+
+    private void CannotWrite(Exception ex)
+    {
+        if (_readOnly) return;
+        _readOnly = true;
+        _logger.LogWarning("Cannot write the embedding cache {Path} ({Reason}); this run keeps its vectors in memory only.", FilePath, ex.Message);
     }
 
     /// <inheritdoc />
@@ -121,6 +177,18 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
 
     private void Load()
     {
+        LoadCacheFile();
+        // A journal holds the batches of a run that did not finish (or of one whose flush failed): resume from them.
+        var (dimensions, journal) = EmbeddingJournalFile.Read(JournalPath, ModelKey, _dimensions);
+        if (journal.Count == 0) return;
+        _dimensions = dimensions;
+        foreach (var (key, vector) in journal) _entries[key] = vector;
+        _dirty = true;
+        _logger.LogInformation("Resumed {Count} vectors of {Model} from the checkpoint journal {Path}.", journal.Count, ModelKey, JournalPath);
+    }
+
+    private void LoadCacheFile()
+    {
         if (!File.Exists(FilePath)) return;
         try
         {
@@ -128,7 +196,7 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
             _dimensions = contents.Dimensions;
             foreach (var (key, vector) in contents.Entries) _entries[key] = vector;
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException)
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException or UnauthorizedAccessException)
         {
             DiscardedCorruptFile = true;
             _logger.LogWarning("Discarding embedding cache {Path}: {Reason}. It will be rebuilt.", FilePath, ex.Message);

@@ -41,8 +41,22 @@ public sealed class MovieIndexer
         _warmUps = warmUps?.ToList() ?? [];
     }
 
-    /// <summary>How many texts are embedded per call (and per progress report).</summary>
-    public int ChunkSize { get; init; } = 64;
+    /// <summary>
+    /// How many texts are embedded per call (and per progress report). <see langword="null"/> (the default) asks the
+    /// generator (<see cref="EmbeddingBatching"/>: 128 × 4 = 512 for Together) and falls back to 64 for local models.
+    /// </summary>
+    public int? ChunkSize { get; init; }
+
+    private static bool IsDegenerate(ReadOnlySpan<float> vector)
+    {
+        var nonZero = false;
+        foreach (var value in vector)
+        {
+            if (!float.IsFinite(value)) return true;
+            nonZero |= value != 0;
+        }
+        return !nonZero;
+    }
 
     /// <summary>
     /// Embeds <paramref name="movies"/> and upserts them. When the collection records the model of its vectors
@@ -69,15 +83,26 @@ public sealed class MovieIndexer
 
         var options = new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Document);
         progress?.Report(new IndexProgress(fromStore, movies.Count));
-        for (var start = 0; start < missing.Count; start += ChunkSize)
+        // A remote generator parallelises inside one call; 64-text calls would leave it one request in flight.
+        var chunkSize = Math.Max(1, ChunkSize ?? _embeddingGenerator.GetService<EmbeddingBatching>()?.TextsPerCall ?? 64);
+        for (var start = 0; start < missing.Count; start += chunkSize)
         {
-            var count = Math.Min(ChunkSize, missing.Count - start);
+            var count = Math.Min(chunkSize, missing.Count - start);
             var chunk = missing.Skip(start).Take(count).ToList();
             var embeddings = await _embeddingGenerator.GenerateAsync(chunk.Select(i => texts[i]).ToList(), options, cancellationToken)
                 .ConfigureAwait(false);
             if (embeddings.Count != count)
                 throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} vectors for {count} movies.");
-            for (var i = 0; i < count; i++) vectors[chunk[i]] = embeddings[i].Vector;
+            for (var i = 0; i < count; i++)
+            {
+                var vector = embeddings[i].Vector;
+                var movie = movies[chunk[i]];
+                if (IsDegenerate(vector.Span))
+                    throw new DegenerateEmbeddingException(
+                        $"The embedding model returned an unusable vector (all zeros or not finite) for movie #{movie.Id} (\"{movie.Title}\"); " +
+                        "its similarity to any query is undefined. Check the embedding provider and model.");
+                vectors[chunk[i]] = vector;
+            }
             progress?.Report(new IndexProgress(fromStore + start + count, movies.Count));
         }
 

@@ -13,9 +13,19 @@ public static class MovieDataset
     public static async Task<IReadOnlyList<Movie>> LoadAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Directory.Exists(path)) throw new MovieDatasetException($"Dataset path {path} is a folder; give the movies.json file inside it.");
         if (!File.Exists(path)) throw new MovieDatasetException($"Dataset file not found: {path}");
-        await using var stream = File.OpenRead(path);
-        return await LoadAsync(stream, path, cancellationToken).ConfigureAwait(false);
+        FileStream stream;
+        try
+        {
+            stream = File.OpenRead(path);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new MovieDatasetException($"Cannot read dataset file {path}: {ex.Message}", ex);
+        }
+        await using (stream.ConfigureAwait(false))
+            return await LoadAsync(stream, path, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Loads and validates a dataset from <paramref name="stream"/>; <paramref name="sourceName"/> names it in errors.</summary>
@@ -25,7 +35,11 @@ public static class MovieDataset
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(stream, new JsonDocumentOptions { AllowTrailingCommas = true }, cancellationToken).ConfigureAwait(false);
+            // System.Text.Json only notices invalid UTF-8 inside a string when the string is read, and then names
+            // neither file nor position: check the bytes first.
+            var bytes = await ReadAllAsync(stream, sourceName, cancellationToken).ConfigureAwait(false);
+            DatasetEncoding.EnsureUtf8(bytes, sourceName);
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowTrailingCommas = true });
         }
         catch (JsonException ex)
         {
@@ -48,6 +62,20 @@ public static class MovieDataset
             if (movies.Count == 0) throw new MovieDatasetException($"{sourceName} holds no movies.");
             return movies;
         }
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(Stream stream, string sourceName, CancellationToken cancellationToken)
+    {
+        var buffer = stream.CanSeek ? new MemoryStream((int)Math.Min(int.MaxValue, Math.Max(0, stream.Length - stream.Position))) : new MemoryStream();
+        try
+        {
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw new MovieDatasetException($"Cannot read {sourceName}: {ex.Message}", ex);
+        }
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
     private static Movie ReadMovie(JsonElement element, int index, string sourceName)

@@ -6,7 +6,7 @@ namespace SkRerank.Plugin;
 
 /// <summary>
 /// Semantic Kernel plugin that gives agents a <c>search_movies</c> tool: vector search for candidates, then a reranker
-/// that reads query and movie together and keeps the best.
+/// that scores them again with evidence the first stage did not use (or a remote reranking model) and keeps the best.
 /// </summary>
 public sealed class MovieSearchPlugin
 {
@@ -41,9 +41,9 @@ public sealed class MovieSearchPlugin
         CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(query))
-            throw new ArgumentException("search_movies needs a non-empty 'query' describing the movie to find.", nameof(query));
+            throw new SearchArgumentException("search_movies needs a non-empty 'query' describing the movie to find.", nameof(query));
         if (top_n is < 1 or > MovieSearchOptions.MaxTopN)
-            throw new ArgumentOutOfRangeException(nameof(top_n), top_n, $"top_n must be between 1 and {MovieSearchOptions.MaxTopN}; use {MovieSearchOptions.MaxTopN} or fewer.");
+            throw new SearchArgumentException($"top_n must be between 1 and {MovieSearchOptions.MaxTopN}, but was {top_n}; use {MovieSearchOptions.MaxTopN} or fewer.", nameof(top_n));
 
         var response = await _search.SearchAsync(
             new MovieSearchRequest { Query = query, TopN = top_n, Genre = genre, Director = director },

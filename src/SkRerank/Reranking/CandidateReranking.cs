@@ -45,8 +45,10 @@ internal static class CandidateReranking
         }
         catch (Exception ex) when (failOpen && ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Reranker {Provider}/{Model} failed; returning first-stage order (reranked: false). {Reason}",
+            // One line at Warning (the message says what to do); the stack trace only at Debug (--verbose).
+            logger.LogWarning("Reranker {Provider}/{Model} failed; returning first-stage order (reranked: false). {Reason}",
                 reranker.Metadata.ProviderName, reranker.Metadata.ModelId, ex.Message);
+            logger.LogDebug(ex, "Reranker failure details");
             span?.SetTag(SkRerankTelemetry.Attributes.Reranked, false);
             span?.SetTag(SkRerankTelemetry.Attributes.FailOpenError, ex.Message);
             span?.SetStatus(ActivityStatusCode.Error, ex.Message);

@@ -45,12 +45,21 @@ public sealed class EmbeddingSimilaritySignal(IEmbeddingGenerator<string, Embedd
             : _generator.GenerateAsync([query], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken);
 
     /// <inheritdoc />
-    public async Task WarmUpAsync(IReadOnlyList<string> documents, CancellationToken cancellationToken = default)
+    public Task WarmUpAsync(IReadOnlyList<string> documents, CancellationToken cancellationToken = default) =>
+        WarmUpAsync(documents, null, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Embeds in chunks of 64 and reports after each; behind a disk cache every chunk is checkpointed as it completes.</remarks>
+    public async Task WarmUpAsync(IReadOnlyList<string> documents, IProgress<int>? documentsDone, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(documents);
         const int chunk = 64;
         var options = new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Document);
         for (var start = 0; start < documents.Count; start += chunk)
+        {
             await _generator.GenerateAsync(documents.Skip(start).Take(chunk), options, cancellationToken).ConfigureAwait(false);
+            documentsDone?.Report(Math.Min(start + chunk, documents.Count));
+        }
         if (_generator.GetService<DiskCachingEmbeddingGenerator>() is { } cache) await cache.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 }

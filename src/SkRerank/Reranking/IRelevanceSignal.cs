@@ -19,6 +19,16 @@ public interface IRelevanceSignal
     Task WarmUpAsync(IReadOnlyList<string> documents, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     /// <summary>
+    /// <see cref="WarmUpAsync(IReadOnlyList{string}, CancellationToken)"/>, reporting how many documents are done so
+    /// far (a warm-up that embeds every document takes tens of seconds on a CPU). By default reports once, at the end.
+    /// </summary>
+    async Task WarmUpAsync(IReadOnlyList<string> documents, IProgress<int>? documentsDone, CancellationToken cancellationToken = default)
+    {
+        await WarmUpAsync(documents, cancellationToken).ConfigureAwait(false);
+        documentsDone?.Report(documents.Count);
+    }
+
+    /// <summary>
     /// Does the query-side work of <see cref="ScoreAsync"/> ahead of time (e.g. embeds the query into a cache), so that
     /// it can overlap the first stage. Optional; a later <see cref="ScoreAsync"/> must give the same scores either way.
     /// </summary>

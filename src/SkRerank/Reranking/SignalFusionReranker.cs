@@ -64,5 +64,31 @@ public sealed class SignalFusionReranker : IQueryPreparingReranker
     /// <summary>Precomputes every signal's per-document state (e.g. embeddings) for these documents.</summary>
     /// <remarks>Signals warm up concurrently (embedding models and BM25 analysis each keep a core busy).</remarks>
     public Task WarmUpAsync(IReadOnlyList<string> documents, CancellationToken cancellationToken = default) =>
-        Task.WhenAll(_signals.Select(s => Task.Run(() => s.Signal.WarmUpAsync(documents, cancellationToken), cancellationToken)));
+        WarmUpAsync(documents, null, cancellationToken);
+
+    /// <summary>
+    /// Precomputes every signal's per-document state, reporting progress as document-signal pairs done out of
+    /// documents × signals (the offline default embeds every movie with two models here: tens of seconds on a CPU).
+    /// </summary>
+    public Task WarmUpAsync(IReadOnlyList<string> documents, IProgress<Indexing.IndexProgress>? progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var total = documents.Count * _signals.Count;
+        var done = new int[_signals.Count];
+        progress?.Report(new Indexing.IndexProgress(0, total));
+        IProgress<int>? For(int signal) => progress is null ? null : new SignalProgress(count =>
+        {
+            Volatile.Write(ref done[signal], count);
+            var sum = 0;
+            for (var i = 0; i < done.Length; i++) sum += Volatile.Read(ref done[i]);
+            progress.Report(new Indexing.IndexProgress(sum, total));
+        });
+        return Task.WhenAll(_signals.Select((s, i) => Task.Run(() => s.Signal.WarmUpAsync(documents, For(i), cancellationToken), cancellationToken)));
+    }
+
+    // Reports synchronously on the reporting thread (Progress<T> would post to the thread pool and arrive out of order).
+    private sealed class SignalProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
 }

@@ -62,6 +62,12 @@ public sealed class MovieSearchService
     /// <summary>The largest candidate pool (and top_n) a search may ask for.</summary>
     public const int MaxCandidates = TwoStageSearchOptions<Movie>.MaxCandidates;
 
+    /// <summary>
+    /// The longest query accepted, in characters. The models read 512 tokens at most; a longer query is a mistake (or an
+    /// attack on memory), not a description.
+    /// </summary>
+    public const int MaxQueryLength = 10_000;
+
     /// <summary>The settings in use.</summary>
     public MovieSearchOptions Options => _options;
 
@@ -72,16 +78,24 @@ public sealed class MovieSearchService
     public TwoStageSearch<int, Movie> Engine => _search;
 
     /// <summary>Runs both stages.</summary>
-    /// <exception cref="ArgumentException">The query is empty, or top_n / candidates / genre is out of range; the message says which.</exception>
+    /// <exception cref="SearchArgumentException">The query is empty or too long, top_n / candidates is out of range, or the genre or director is unknown or ambiguous; the message says which.</exception>
     public async Task<MovieSearchResponse> SearchAsync(MovieSearchRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (string.IsNullOrWhiteSpace(request.Query))
-            throw new ArgumentException("The search query is empty; describe the movie you are looking for.", nameof(request));
+            throw new SearchArgumentException("The search query is empty; describe the movie you are looking for.", "query");
+        if (request.Query.Length > MaxQueryLength)
+            throw new SearchArgumentException(
+                $"The search query is {request.Query.Length:N0} characters long; the limit is {MaxQueryLength:N0}. Describe the movie in a few sentences.", "query");
         var topN = request.TopN ?? _options.TopN;
         // Agents are held to MaxTopN by the plugin; library callers (evaluation) may rank the whole candidate pool.
         if (topN is < 1 or > MaxCandidates)
-            throw new ArgumentOutOfRangeException(nameof(request), topN, $"top_n must be between 1 and {MaxCandidates}, but was {topN}.");
+            throw new SearchArgumentException($"top_n must be between 1 and {MaxCandidates}, but was {topN}.", "top_n");
+        // Fewer candidates than results cannot fill the answer: say so instead of quietly reranking more.
+        if (request.Candidates is { } requested && requested < topN)
+            throw new SearchArgumentException($"candidates ({requested}) must be at least top_n ({topN}): the reranker picks the top {topN} from the candidates.", "candidates");
+        if (request.Candidates is > MaxCandidates)
+            throw new SearchArgumentException($"candidates must be at most {MaxCandidates}, but was {request.Candidates}.", "candidates");
         var filter = BuildFilter(request.Genre, request.Director);
 
         var response = await _search.SearchAsync(new TwoStageSearchRequest<Movie>
@@ -111,9 +125,9 @@ public sealed class MovieSearchService
         if (!string.IsNullOrWhiteSpace(genre))
         {
             canonicalGenre = MovieGenres.Canonicalize(genre)
-                ?? throw new ArgumentException($"Unknown genre '{genre.Trim()}'. Known genres: {string.Join(", ", MovieGenres.Known)}.", nameof(genre));
+                ?? throw new SearchArgumentException($"Unknown genre '{genre.Trim()}'. Known genres: {string.Join(", ", MovieGenres.Known)}.", "genre");
         }
-        var canonicalDirector = string.IsNullOrWhiteSpace(director) ? null : _catalog.CanonicalDirector(director);
+        var canonicalDirector = string.IsNullOrWhiteSpace(director) ? null : _catalog.ResolveDirector(director);
         if (canonicalGenre is null && canonicalDirector is null) return null;
 
         // The store compiles each filter expression instance once (a compile costs far more than a 1000-movie scan), so

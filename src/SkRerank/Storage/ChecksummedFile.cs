@@ -51,4 +51,47 @@ internal static class ChecksummedFile
             throw;
         }
     }
+
+    /// <summary>
+    /// Deletes temporary files that <see cref="Write"/> left beside <paramref name="path"/> when its process was killed
+    /// mid-write (<c>path.PID.THREAD.tmp</c>, tens of MB for a model). Files of a live process are left alone: another
+    /// process sharing the folder may be writing right now.
+    /// </summary>
+    public static void DeleteStaleTemporaryFiles(string path)
+    {
+        try
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            if (!Directory.Exists(folder)) return;
+            var prefix = Path.GetFileName(path) + ".";
+            foreach (var temp in Directory.EnumerateFiles(folder, prefix + "*.tmp"))
+            {
+                var parts = Path.GetFileName(temp)[prefix.Length..].Split('.');
+                if (parts.Length != 3 || !int.TryParse(parts[0], out var pid) || IsRunning(pid)) continue;
+                File.Delete(temp);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // a folder we cannot clean is one we cannot write either; the caller finds out when it writes
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 }

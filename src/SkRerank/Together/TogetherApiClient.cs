@@ -16,6 +16,9 @@ internal sealed record TogetherOperation(string Path, string Name, string ModelS
 {
     public static readonly TogetherOperation Embeddings = new("embeddings", "embeddings", "--embedding-model (TogetherOptions.EmbeddingModel)");
     public static readonly TogetherOperation Rerank = new("rerank", "rerank", "--rerank-model (TogetherOptions.RerankModel)");
+
+    /// <summary>The base URL this operation is sent to: rerank may live on a dedicated endpoint's own URL.</summary>
+    public string BaseUrl(TogetherOptions options) => this == Rerank ? options.NormalizedRerankBaseUrl : options.NormalizedBaseUrl;
 }
 
 /// <summary>
@@ -46,7 +49,7 @@ internal sealed class TogetherApiClient
         JsonTypeInfo<TResponse> responseType,
         CancellationToken cancellationToken)
     {
-        var url = new Uri($"{_options.NormalizedBaseUrl}/{operation.Path}");
+        var url = new Uri($"{operation.BaseUrl(_options)}/{operation.Path}");
         using var request = new HttpRequestMessage(HttpMethod.Post, url);
         // Bytes, not a stream, so the resilience handler can send the same content again on a retry.
         request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, requestType));
@@ -69,10 +72,11 @@ internal sealed class TogetherApiClient
         }
         catch (TimeoutRejectedException ex)
         {
-            throw Fail(new TogetherException(
-                TogetherErrorKind.Timeout,
-                $"Together did not answer the {operation.Name} request (POST {url}) within {Describe(_options.Timeout)}, after {Attempts(attempts)}. Try again later, or raise TogetherOptions.Timeout.",
-                ex) { Model = model, Attempts = attempts.Value }, operation);
+            // The whole budget (--timeout) ran out, or every attempt hit its own limit.
+            var message = _options.TotalTimeout is { } budget && ex.Timeout == budget
+                ? $"Together did not answer the {operation.Name} request (POST {url}) within the {Describe(budget)} budget (--timeout, TogetherOptions.TotalTimeout), after {Attempts(attempts)}. Try again later, or raise --timeout."
+                : $"Together did not answer the {operation.Name} request (POST {url}) within {Describe(_options.AttemptTimeout)} per attempt, after {Attempts(attempts)}. Try again later, or raise --timeout (TogetherOptions.Timeout).";
+            throw Fail(new TogetherException(TogetherErrorKind.Timeout, message, ex) { Model = model, Attempts = attempts.Value }, operation);
         }
         catch (BrokenCircuitException ex)
         {
@@ -95,7 +99,7 @@ internal sealed class TogetherApiClient
             // The resilience handler's attempt timeout ends when the headers arrive; the body gets its own.
             using (var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                bodyTimeout.CancelAfter(_options.Timeout);
+                bodyTimeout.CancelAfter(_options.AttemptTimeout);
                 try
                 {
                     content = await response.Content.ReadAsByteArrayAsync(bodyTimeout.Token).ConfigureAwait(false);
@@ -104,7 +108,7 @@ internal sealed class TogetherApiClient
                 {
                     throw Fail(new TogetherException(
                         TogetherErrorKind.Timeout,
-                        $"Together did not finish sending the {operation.Name} response (POST {url}) within {Describe(_options.Timeout)}.",
+                        $"Together did not finish sending the {operation.Name} response (POST {url}) within {Describe(_options.AttemptTimeout)}; raise --timeout (TogetherOptions.Timeout).",
                         ex) { Model = model, Attempts = attempts.Value, StatusCode = (int)response.StatusCode }, operation);
                 }
             }
@@ -149,7 +153,8 @@ internal sealed class TogetherApiClient
             401 or 403 => TogetherErrorKind.Authentication,
             429 => TogetherErrorKind.RateLimited,
             408 or >= 500 => TogetherErrorKind.ServerError,
-            _ when errorCode is "model_not_found" or "model_not_available" => TogetherErrorKind.ModelNotFound,
+            _ when errorCode is "model_not_found" or "model_not_available" or "dedicated_endpoint_not_running" => TogetherErrorKind.ModelNotFound,
+            400 when serviceMessage.Contains("non-serverless", StringComparison.OrdinalIgnoreCase) => TogetherErrorKind.ModelNotFound,
             404 when serviceMessage.Contains(model, StringComparison.OrdinalIgnoreCase) => TogetherErrorKind.ModelNotFound,
             _ => TogetherErrorKind.InvalidRequest,
         };
@@ -160,8 +165,7 @@ internal sealed class TogetherApiClient
                 $"Together rejected the API key (HTTP 401) for the {operation.Name} request (POST {url}): {serviceMessage} Check {TogetherOptions.ApiKeyEnvironmentVariable} (or TogetherOptions.ApiKey).",
             TogetherErrorKind.Authentication =>
                 $"Together refused the {operation.Name} request (HTTP 403) for model '{model}': {serviceMessage} The API key may not have access to this model.",
-            TogetherErrorKind.ModelNotFound =>
-                $"Together cannot serve the {operation.Name} model '{model}' ({what}): {serviceMessage} Check the model name on Together's models page (https://docs.together.ai/docs/serverless-models) and pass the exact id with {operation.ModelSetting}.",
+            TogetherErrorKind.ModelNotFound => ModelNotAvailable(operation, model, what, errorCode, serviceMessage),
             TogetherErrorKind.RateLimited =>
                 $"Together rate limited the {operation.Name} request (HTTP 429) after {Attempts(attempts)}: {serviceMessage} Wait and try again, lower TogetherOptions.MaxConcurrency, or raise your account's rate limit.",
             TogetherErrorKind.ServerError =>
@@ -179,6 +183,24 @@ internal sealed class TogetherApiClient
             Model = model,
             Attempts = attempts,
         };
+    }
+
+    /// <summary>
+    /// One line for "this model is not served to this key": rerank has no serverless models on Together, so the fix is a
+    /// dedicated endpoint named with --rerank-model; embeddings have a serverless default to fall back to.
+    /// </summary>
+    private static string ModelNotAvailable(TogetherOperation operation, string model, string what, string? errorCode, string serviceMessage)
+    {
+        if (errorCode == "dedicated_endpoint_not_running")
+        {
+            return $"The dedicated endpoint for the {operation.Name} model '{model}' is not running ({what}): start it at https://api.together.ai/endpoints, or pass another with {operation.ModelSetting}.";
+        }
+
+        return operation == TogetherOperation.Rerank
+            ? $"Together cannot rerank with '{model}' on this key ({what}): Together has no serverless rerank models, so rerank needs a dedicated endpoint; start one (https://api.together.ai/endpoints, e.g. {TogetherModels.LlamaRankV1} or {TogetherModels.MxbaiRerankLargeV2}) and pass its model name with --rerank-model (TogetherOptions.RerankModel; --rerank-base-url if its URL differs), or use --reranker local."
+            : serviceMessage.Contains("non-serverless", StringComparison.OrdinalIgnoreCase) || errorCode == "model_not_available"
+                ? $"Together cannot embed with '{model}' on this key ({what}: {serviceMessage}) Drop --embedding-model to use the serverless {TogetherModels.MultilingualE5LargeInstruct}, or start a dedicated endpoint for '{model}' and pass its model name with --embedding-model (TogetherOptions.EmbeddingModel)."
+                : $"Together does not know the embedding model '{model}' ({what}): check the id on Together's models page (https://docs.together.ai/docs/serverless-models) and pass it with --embedding-model (TogetherOptions.EmbeddingModel); {TogetherModels.MultilingualE5LargeInstruct} is the serverless one.";
     }
 
     private TogetherException Fail(TogetherException exception, TogetherOperation operation)

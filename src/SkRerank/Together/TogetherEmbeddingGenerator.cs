@@ -79,7 +79,7 @@ public sealed class TogetherEmbeddingGenerator : IEmbeddingGenerator<string, Emb
     /// <remarks>
     /// <see cref="EmbeddingGenerationOptions.ModelId"/> overrides the model for this call. Together cannot shorten
     /// vectors, so <see cref="EmbeddingGenerationOptions.Dimensions"/> must match the model's size when set. Texts marked
-    /// as queries (<see cref="EmbeddingInputTypeExtensions.WithInputType"/>) get <see cref="TogetherOptions.QueryInstruction"/>.
+    /// as queries (<see cref="EmbeddingInputTypeExtensions.WithInputType"/>) get <see cref="TogetherOptions.QueryInstruction"/> (by default the model's own, e.g. e5-instruct's).
     /// </remarks>
     /// <exception cref="TogetherException">The service failed or answered something other than one vector per text.</exception>
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
@@ -105,9 +105,9 @@ public sealed class TogetherEmbeddingGenerator : IEmbeddingGenerator<string, Emb
             throw new ArgumentException($"Model '{model}' produces {size}-dimensional vectors and Together cannot change that; {requested} were requested.", nameof(options));
         }
 
-        if (options.GetInputType() == EmbeddingInputType.Query && !string.IsNullOrEmpty(_options.QueryInstruction))
+        if (options.GetInputType() == EmbeddingInputType.Query && _options.EffectiveQueryInstruction(model) is { Length: > 0 } instruction)
         {
-            texts = texts.Select(t => _options.QueryInstruction + t).ToList();
+            texts = texts.Select(t => instruction + t).ToList();
         }
 
         var batchSize = _options.EmbeddingBatchSize;
@@ -231,6 +231,7 @@ public sealed class TogetherEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         ArgumentNullException.ThrowIfNull(serviceType);
         if (serviceKey is not null) return null;
         if (serviceType == typeof(EmbeddingGeneratorMetadata)) return Metadata;
+        if (serviceType == typeof(EmbeddingBatching)) return new EmbeddingBatching(_options.EmbeddingBatchSize * _options.MaxConcurrency);
         return serviceType.IsInstanceOfType(this) ? this : null;
     }
 

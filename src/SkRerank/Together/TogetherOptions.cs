@@ -13,7 +13,10 @@ public sealed class TogetherOptions
     /// <summary>The environment variable that overrides <see cref="BaseUrl"/>.</summary>
     public const string BaseUrlEnvironmentVariable = "TOGETHER_BASE_URL";
 
-    /// <summary>Together's public API.</summary>
+    /// <summary>The environment variable that overrides <see cref="RerankBaseUrl"/> (a dedicated endpoint served elsewhere).</summary>
+    public const string RerankBaseUrlEnvironmentVariable = "TOGETHER_RERANK_BASE_URL";
+
+    /// <summary>Together's public API (https://api.together.ai/v1 is the same service).</summary>
     public const string DefaultBaseUrl = "https://api.together.xyz/v1";
 
     /// <summary>The name of the <see cref="System.Net.Http.HttpClient"/> registered with <c>IHttpClientFactory</c>.</summary>
@@ -28,8 +31,11 @@ public sealed class TogetherOptions
     /// <summary>Who runs the endpoint, reported in metadata ("together" by default; say "jina" or "cohere" when pointing elsewhere).</summary>
     public string ProviderName { get; set; } = "together";
 
-    /// <summary>The embedding model, as Together names it.</summary>
-    public string EmbeddingModel { get; set; } = TogetherModels.BgeBaseEnV15;
+    /// <summary>
+    /// The embedding model, as Together names it: <see cref="TogetherModels.MultilingualE5LargeInstruct"/> (serverless) by
+    /// default; <see cref="TogetherModels.BgeBaseEnV15"/> (the cookbook's) or a dedicated endpoint's model by name.
+    /// </summary>
+    public string EmbeddingModel { get; set; } = TogetherModels.MultilingualE5LargeInstruct;
 
     /// <summary>
     /// Length of the embedding vectors. Leave <see langword="null"/> for models in <see cref="TogetherModels"/>; for
@@ -38,16 +44,28 @@ public sealed class TogetherOptions
     public int? EmbeddingDimensions { get; set; }
 
     /// <summary>
-    /// Prefix added to texts embedded as <see cref="Embeddings.EmbeddingInputType.Query"/>. <see langword="null"/> by
-    /// default, as in the cookbook; bge models document "Represent this sentence for searching relevant passages: ".
+    /// Prefix added to texts embedded as <see cref="Embeddings.EmbeddingInputType.Query"/> (documents never get one).
+    /// <see langword="null"/> (the default) uses the model's documented instruction
+    /// (<see cref="TogetherModels.DefaultQueryInstruction"/>: e5-instruct's "Instruct: …\nQuery: ", none for bge as in
+    /// the cookbook); an empty string sends queries as they are.
     /// </summary>
     public string? QueryInstruction { get; set; }
 
-    /// <summary>The rerank model.</summary>
+    /// <summary>
+    /// The rerank model: the model (or dedicated endpoint name) to put in the request. Together serves no rerank model
+    /// serverless, so this must name a dedicated endpoint's model, e.g. <see cref="TogetherModels.LlamaRankV1"/> (the
+    /// default) or <see cref="TogetherModels.MxbaiRerankLargeV2"/>.
+    /// </summary>
     public string RerankModel { get; set; } = TogetherModels.LlamaRankV1;
 
+    /// <summary>
+    /// Base URL of the rerank endpoint when it differs from <see cref="BaseUrl"/> (a dedicated endpoint behind its own
+    /// URL); <see langword="null"/> uses <see cref="BaseUrl"/>. Defaults to <c>TOGETHER_RERANK_BASE_URL</c> when bound from the environment.
+    /// </summary>
+    public string? RerankBaseUrl { get; set; }
+
     /// <summary>How documents are sent to <c>/rerank</c> by <see cref="TogetherReranker.RerankMoviesAsync"/>.</summary>
-    public TogetherRerankDocuments RerankDocuments { get; set; } = TogetherRerankDocuments.Text;
+    public TogetherRerankDocuments RerankDocuments { get; set; } = TogetherRerankDocuments.Auto;
 
     /// <summary>The request and response shape of the rerank endpoint.</summary>
     public TogetherRerankProtocol RerankProtocol { get; set; } = TogetherRerankProtocol.Cohere;
@@ -60,6 +78,13 @@ public sealed class TogetherOptions
 
     /// <summary>How long one attempt may take, including reading the response.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The time budget of one call, every attempt and retry wait included (the CLI's <c>--timeout</c>); when it runs out
+    /// the call fails with <see cref="TogetherErrorKind.Timeout"/> and a fail-open search answers in first-stage order.
+    /// <see langword="null"/> (the default) allows every attempt its full <see cref="Timeout"/>.
+    /// </summary>
+    public TimeSpan? TotalTimeout { get; set; }
 
     /// <summary>How many times a request is retried after 429, 408, 5xx, a network error or a timeout.</summary>
     public int MaxRetries { get; set; } = 3;
@@ -109,6 +134,11 @@ public sealed class TogetherOptions
         {
             BaseUrl = url.Trim();
         }
+
+        if (string.IsNullOrWhiteSpace(RerankBaseUrl) && getVariable(RerankBaseUrlEnvironmentVariable) is { } rerankUrl && !string.IsNullOrWhiteSpace(rerankUrl))
+        {
+            RerankBaseUrl = rerankUrl.Trim();
+        }
     }
 
     /// <summary>Copies every setting onto <paramref name="target"/> (the non-DI factory binds a caller's instance this way).</summary>
@@ -121,6 +151,8 @@ public sealed class TogetherOptions
         target.EmbeddingDimensions = EmbeddingDimensions;
         target.QueryInstruction = QueryInstruction;
         target.RerankModel = RerankModel;
+        target.RerankBaseUrl = RerankBaseUrl;
+        target.TotalTimeout = TotalTimeout;
         target.RerankDocuments = RerankDocuments;
         target.RerankProtocol = RerankProtocol;
         target.EmbeddingBatchSize = EmbeddingBatchSize;
@@ -133,11 +165,26 @@ public sealed class TogetherOptions
 
     /// <summary>The base URL without a trailing slash, so paths can be appended.</summary>
     internal string NormalizedBaseUrl => BaseUrl.TrimEnd('/');
+
+    /// <summary>The rerank endpoint's base URL without a trailing slash.</summary>
+    internal string NormalizedRerankBaseUrl => string.IsNullOrWhiteSpace(RerankBaseUrl) ? NormalizedBaseUrl : RerankBaseUrl.Trim().TrimEnd('/');
+
+    /// <summary>The query prefix in effect: <see cref="QueryInstruction"/>, else the model's documented one.</summary>
+    internal string? EffectiveQueryInstruction(string model) => QueryInstruction ?? TogetherModels.DefaultQueryInstruction(model);
+
+    /// <summary>How long one attempt may take: <see cref="Timeout"/>, but never more than <see cref="TotalTimeout"/>.</summary>
+    internal TimeSpan AttemptTimeout => TotalTimeout is { } total && total < Timeout ? total : Timeout;
 }
 
 /// <summary>How <see cref="TogetherReranker.RerankMoviesAsync"/> sends movies to <c>/rerank</c>.</summary>
 public enum TogetherRerankDocuments
 {
+    /// <summary>
+    /// Objects with <c>rank_fields</c> for Llama-Rank (the only Together rerank model that takes them), plain strings for
+    /// every other model (the default).
+    /// </summary>
+    Auto,
+
     /// <summary>Each movie as one string (title, overview, tagline on separate lines). Every rerank endpoint accepts this.</summary>
     Text,
 

@@ -27,6 +27,13 @@ public sealed class TogetherOptionsValidator : IValidateOptions<TogetherOptions>
             failures.Add($"The Together base URL '{options.BaseUrl}' is not an absolute http(s) URL: fix {TogetherOptions.BaseUrlEnvironmentVariable} (or TogetherOptions.BaseUrl), e.g. {TogetherOptions.DefaultBaseUrl}.");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.RerankBaseUrl)
+            && (!Uri.TryCreate(options.RerankBaseUrl, UriKind.Absolute, out var rerankUri) || (rerankUri.Scheme != Uri.UriSchemeHttps && rerankUri.Scheme != Uri.UriSchemeHttp)))
+        {
+            failures.Add($"The rerank base URL '{options.RerankBaseUrl}' is not an absolute http(s) URL: fix --rerank-base-url ({TogetherOptions.RerankBaseUrlEnvironmentVariable}, TogetherOptions.RerankBaseUrl).");
+        }
+
+        if (options.TotalTimeout is { } total && total <= TimeSpan.Zero) failures.Add($"--timeout (TogetherOptions.TotalTimeout) must be positive (was {total.TotalSeconds:0.###} s).");
         if (string.IsNullOrWhiteSpace(options.EmbeddingModel)) failures.Add("TogetherOptions.EmbeddingModel is empty.");
         if (string.IsNullOrWhiteSpace(options.RerankModel)) failures.Add("TogetherOptions.RerankModel is empty.");
         if (options.EmbeddingDimensions is < 1) failures.Add($"TogetherOptions.EmbeddingDimensions must be positive (was {options.EmbeddingDimensions}).");

@@ -7,7 +7,9 @@ using SkRerank.Reranking;
 namespace SkRerank.Together;
 
 /// <summary>
-/// Reranks with Together's <c>POST {base}/rerank</c> (Salesforce/Llama-Rank-V1 by default). The same request and
+/// Reranks with Together's <c>POST {base}/rerank</c> on a dedicated endpoint (Together serves no rerank model
+/// serverless): Salesforce/Llama-Rank-V1 by default, which gets object documents with <c>rank_fields</c>; every other
+/// model (e.g. mixedbread-ai/Mxbai-Rerank-Large-V2) gets plain strings. The same request and
 /// response shape is spoken by Cohere v1 and Jina, so pointing <see cref="TogetherOptions.BaseUrl"/> and
 /// <see cref="TogetherOptions.RerankModel"/> at them works too; text-embeddings-inference needs
 /// <see cref="TogetherRerankProtocol.TextEmbeddingsInference"/>.
@@ -59,8 +61,9 @@ public sealed class TogetherReranker : IReranker
     }
 
     /// <summary>
-    /// Reranks JSON-object documents, ranking by the fields named in <paramref name="rankFields"/> (Together's and
-    /// Cohere v1's <c>rank_fields</c>); endpoints that only take strings reject this.
+    /// Reranks JSON-object documents, ranking by the fields named in <paramref name="rankFields"/> (Llama-Rank's and
+    /// Cohere v1's <c>rank_fields</c>). Other Together rerank models take strings only, so for them each document is
+    /// sent as its rank fields' values joined by new lines.
     /// </summary>
     /// <param name="query">The search query; must not be empty.</param>
     /// <param name="documents">The documents, as field name → text.</param>
@@ -90,6 +93,14 @@ public sealed class TogetherReranker : IReranker
             throw new ArgumentException("rank_fields must not contain empty names.", nameof(rankFields));
         }
 
+        var model = string.IsNullOrWhiteSpace(options?.ModelId) ? _options.RerankModel : options.ModelId;
+        if (!SendsObjects(model))
+        {
+            // Only Llama-Rank reads objects; every other Together rerank endpoint takes strings, so the rank fields
+            // are joined into one text per document (in rank_fields order).
+            return RerankAsync(query, documents.Select(d => Flatten(d, rankFields)).ToList(), options, cancellationToken);
+        }
+
         return RerankCoreAsync(query, documents, rankFields, options, TogetherJsonContext.Default.RerankRequestIReadOnlyDictionaryStringString, cancellationToken);
     }
 
@@ -115,7 +126,10 @@ public sealed class TogetherReranker : IReranker
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(movies);
-        if (_options.RerankDocuments == TogetherRerankDocuments.Text || _options.RerankProtocol == TogetherRerankProtocol.TextEmbeddingsInference)
+        var model = string.IsNullOrWhiteSpace(options?.ModelId) ? _options.RerankModel : options.ModelId;
+        if (_options.RerankDocuments == TogetherRerankDocuments.Text
+            || (_options.RerankDocuments == TogetherRerankDocuments.Auto && !SendsObjects(model))
+            || _options.RerankProtocol == TogetherRerankProtocol.TextEmbeddingsInference)
         {
             return RerankAsync(query, movies.Select(m => MovieText.Compose(m, fields)).ToList(), options, cancellationToken);
         }
@@ -238,6 +252,22 @@ public sealed class TogetherReranker : IReranker
         // The API returns results best first; sorting anyway keeps IReranker's promise for endpoints that do not.
         ranked.Sort((a, b) => b.RelevanceScore != a.RelevanceScore ? b.RelevanceScore.CompareTo(a.RelevanceScore) : a.Index.CompareTo(b.Index));
         return ranked;
+    }
+
+    /// <summary>
+    /// Whether object documents go to <paramref name="model"/> as objects: always for a non-Together endpoint (Cohere v1
+    /// takes them) or when <see cref="TogetherRerankDocuments.Objects"/> is forced; on Together only for Llama-Rank.
+    /// </summary>
+    private bool SendsObjects(string model) =>
+        _options.RerankDocuments == TogetherRerankDocuments.Objects
+        || !string.Equals(_options.ProviderName, "together", StringComparison.OrdinalIgnoreCase)
+        || TogetherModels.AcceptsObjectDocuments(model);
+
+    private static string Flatten(IReadOnlyDictionary<string, string> document, IReadOnlyList<string>? rankFields)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var fields = rankFields ?? document.Keys.ToList();
+        return string.Join("\n", fields.Select(f => document.TryGetValue(f, out var value) ? value : "").Where(v => v.Length > 0));
     }
 
     private static List<string> MovieFieldNames(MovieTextFields fields)

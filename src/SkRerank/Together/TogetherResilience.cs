@@ -34,11 +34,13 @@ internal static class TogetherResilience
             return default;
         };
 
-        resilience.AttemptTimeout.Timeout = options.Timeout;
-        // Room for every attempt and every wait, so the total timeout never cuts retries short.
-        resilience.TotalRequestTimeout.Timeout = options.Timeout * (options.MaxRetries + 1) + options.MaxRetryDelay * options.MaxRetries + TimeSpan.FromSeconds(1);
+        resilience.AttemptTimeout.Timeout = options.AttemptTimeout;
+        // The caller's budget (--timeout) when set; otherwise room for every attempt and every wait, so the total
+        // timeout never cuts retries short.
+        resilience.TotalRequestTimeout.Timeout = options.TotalTimeout
+            ?? options.Timeout * (options.MaxRetries + 1) + options.MaxRetryDelay * options.MaxRetries + TimeSpan.FromSeconds(1);
         // The standard handler requires a sampling window of at least twice the attempt timeout.
-        var sampling = options.Timeout * 2;
+        var sampling = options.AttemptTimeout * 2;
         if (resilience.CircuitBreaker.SamplingDuration < sampling) resilience.CircuitBreaker.SamplingDuration = sampling;
     }
 }

@@ -5,7 +5,7 @@ using SkRerank.Tests.Together;
 namespace SkRerank.Tests.Cli;
 
 /// <summary>The <c>skrerank search</c> contract, run as a real process.</summary>
-public class SearchCommandTests
+public class SearchCommandTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task Json_output_follows_the_contract_and_the_second_run_uses_the_cache()
@@ -59,6 +59,49 @@ public class SearchCommandTests
     }
 
     [Fact]
+    public async Task A_slow_rerank_fails_open_after_the_timeout_with_one_line_and_no_retry_noise()
+    {
+        await using var server = await FakeTogetherServer.StartAsync();
+        server.Enqueue(new FakeFault(FakeFaultKind.Slow) { Endpoint = "rerank", Delay = TimeSpan.FromSeconds(70) }, times: 4);
+        using var temp = new TempDirectory();
+        var dataset = CliProcess.WriteMovieSubset(temp, 40);
+
+        var result = await CliProcess.RunAsync(
+            ["search", "--provider", "together", "bats superhero", "--json", "--timeout", "2", "--dataset", dataset, "--cache-dir", temp.File("cache")],
+            new Dictionary<string, string?> { ["TOGETHER_BASE_URL"] = server.BaseUrl, ["TOGETHER_API_KEY"] = FakeTogetherServer.DefaultApiKey });
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.False(json.RootElement.GetProperty("reranked").GetBoolean());
+        Assert.Equal(5, json.RootElement.GetProperty("results").GetArrayLength());
+        Assert.Contains("--timeout", json.RootElement.GetProperty("rerankError").GetString());
+        output.WriteLine($"fail-open after {json.RootElement.GetProperty("timings").GetProperty("rerankMs").GetDouble():0} ms of rerank; stderr: {result.Error}");
+        Assert.DoesNotContain("Polly", result.Error);
+        Assert.DoesNotContain("   at ", result.Error); // no stack traces
+        Assert.DoesNotContain("retrying", result.Error);
+    }
+
+    [Fact]
+    public async Task A_plain_key_searches_with_serverless_embeddings_and_says_rerank_needs_a_dedicated_endpoint()
+    {
+        await using var server = await FakeTogetherServer.StartAsync(serverlessOnly: true);
+        using var temp = new TempDirectory();
+        var dataset = CliProcess.WriteMovieSubset(temp, 40);
+
+        var result = await CliProcess.RunAsync(
+            ["search", "--provider", "together", "bats superhero", "--dataset", dataset, "--cache-dir", temp.File("cache")],
+            new Dictionary<string, string?> { ["TOGETHER_BASE_URL"] = server.BaseUrl, ["TOGETHER_API_KEY"] = FakeTogetherServer.DefaultApiKey });
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("Reranker failed, showing first-stage order:", result.Output);
+        var why = result.Output.Split('\n').Single(l => l.StartsWith("Reranker failed", StringComparison.Ordinal));
+        Assert.Contains("'Salesforce/Llama-Rank-V1'", why);
+        Assert.Contains("dedicated endpoint", why);
+        Assert.Contains("--rerank-model", why);
+        Assert.All(server.Requests.Where(r => r.Endpoint == "embeddings"), r => Assert.Equal("intfloat/multilingual-e5-large-instruct", r.Model));
+    }
+
+    [Fact]
     public async Task A_together_stage_without_a_key_is_a_one_line_error()
     {
         using var temp = new TempDirectory();
@@ -94,6 +137,30 @@ public class SearchCommandTests
         Assert.Equal(1, empty.ExitCode);
         Assert.Contains("query is empty", empty.Error);
         AssertOneLineError(empty);
+    }
+
+    [Fact]
+    public async Task The_table_fits_80_columns_labels_its_scores_and_neutralises_escape_sequences_while_json_stays_exact()
+    {
+        using var temp = new TempDirectory();
+        var dataset = MovieSubset.WriteFile(temp.Path);
+        const string query = "bat hero \u001b[2J\u001b[31mmystery\u0007";
+        var table = await CliProcess.RunAsync(["search", query, "--dataset", dataset, "--cache-dir", MovieSubset.CacheDirectory],
+            environment: new Dictionary<string, string?> { ["COLUMNS"] = "80" });
+
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.All(table.Output.Split('\n'), line => Assert.True(line.TrimEnd('\r').Length <= 80, $"{line.Length} columns: {line}"));
+        Assert.DoesNotContain('\u001b', table.Output + table.Error);
+        Assert.DoesNotContain('\u0007', table.Output + table.Error);
+        Assert.Contains("Query: bat hero ␛[2J␛[31mmystery␇", table.Output);
+        var unwrapped = System.Text.RegularExpressions.Regex.Replace(table.Output, @"\s+", " ");
+        Assert.Contains("score = dense + BM25 fused z-score", unwrapped);
+        Assert.Contains("not a cross-encoder", unwrapped);
+        Assert.Contains("score = weighted sum of per-candidate z-scores", unwrapped);
+        Assert.Contains("Ready in", table.Error);
+
+        var json = await CliProcess.RunAsync(["search", query, "--json", "--dataset", dataset, "--cache-dir", MovieSubset.CacheDirectory]);
+        Assert.Equal(query, System.Text.Json.JsonDocument.Parse(json.Output).RootElement.GetProperty("query").GetString());
     }
 
     private static void AssertOneLineError(CliRun result)

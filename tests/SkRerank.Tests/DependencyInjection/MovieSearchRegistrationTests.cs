@@ -185,7 +185,7 @@ public sealed class MovieSearchRegistrationTests
         await using var provider = services.BuildServiceProvider();
 
         var report = await provider.GetRequiredService<MovieIndexer>().IndexAsync(await MovieSubset.LoadAsync(20));
-        Assert.Equal(768, report.Dimensions);
+        Assert.Equal(1024, report.Dimensions); // the serverless default, intfloat/multilingual-e5-large-instruct
         var response = await provider.GetRequiredService<MovieSearchService>().SearchAsync(new MovieSearchRequest { Query = "dark knight batman", TopN = 3 });
         Assert.True(response.Reranked);
         Assert.Equal("together", response.Reranker!.ProviderName);

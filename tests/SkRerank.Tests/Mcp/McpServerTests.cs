@@ -65,6 +65,11 @@ public sealed class McpServerTests(McpServerFixture server, ITestOutputHelper ou
     [InlineData("""{"top_n":3}""", "Missing argument for function parameter 'query'")]
     [InlineData("""{"query":"   "}""", "non-empty 'query'")]
     [InlineData("""{"query":"bats","genre":"Polka"}""", "Unknown genre 'Polka'")]
+    [InlineData("""{"query":"bats","top_n":1.5}""", "'top_n' must be a whole number from 1 to 20, but was the number 1.5.")]
+    [InlineData("""{"query":"bats","top_n":"abc"}""", "'top_n' must be a whole number from 1 to 20, but was the string \"abc\".")]
+    [InlineData("""{"query":42}""", "'query' must be a string, but was the number 42.")]
+    [InlineData("""{"query":null}""", "non-empty 'query'")]
+    [InlineData("""{"query":"bats","director":"Nolen"}""", "Close matches: Christopher Nolan")]
     public async Task Bad_arguments_give_a_readable_error_result(string arguments, string expected)
     {
         var args = JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments)!;
@@ -73,10 +78,29 @@ public sealed class McpServerTests(McpServerFixture server, ITestOutputHelper ou
         var text = Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
         output.WriteLine(text);
         Assert.Contains(expected, text);
+        Assert.DoesNotContain("JsonElement", text);
+        Assert.DoesNotContain("(Parameter '", text);
 
         // The server is still serving.
         var ok = await _client.CallToolAsync("search_movies", new Dictionary<string, object?> { ["query"] = "bats", ["top_n"] = 1 });
         Assert.NotEqual(true, ok.IsError);
+    }
+
+    [Fact]
+    public async Task Null_for_an_optional_argument_means_its_default()
+    {
+        var args = JsonSerializer.Deserialize<Dictionary<string, object?>>("""{"query":"bats","top_n":null,"genre":null,"director":null}""")!;
+        var result = await _client.CallToolAsync("search_movies", args);
+        Assert.NotEqual(true, result.IsError);
+        Assert.Equal(5, JsonDocument.Parse(((TextContentBlock)result.Content[0]).Text).RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_huge_query_is_refused_with_the_limit()
+    {
+        var result = await _client.CallToolAsync("search_movies", new Dictionary<string, object?> { ["query"] = new string('x', 200_000) });
+        Assert.True(result.IsError);
+        Assert.Contains("the limit is 10,000", ((TextContentBlock)result.Content[0]).Text);
     }
 }
 

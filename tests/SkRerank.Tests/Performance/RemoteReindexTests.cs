@@ -45,7 +45,7 @@ public sealed class RemoteReindexTests
             using var cache = new DiskCachingEmbeddingGenerator(clients.EmbeddingGenerator, temp.Path);
             using var collection = new InMemoryVectorStoreCollection<int, Movie>("movies", new InMemoryCollectionOptions
             {
-                Definition = MovieCollectionDefinition.Create(768),
+                Definition = MovieCollectionDefinition.Create(1024),
             });
             var report = await new MovieIndexer(collection, cache, new MovieCatalog()).IndexAsync(toIndex);
             var sent = server.Requests.Where(r => r.Endpoint.Contains("embeddings", StringComparison.Ordinal)).Sum(r => r.InputCount) - before;

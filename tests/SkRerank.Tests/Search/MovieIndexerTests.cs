@@ -55,6 +55,29 @@ public class MovieIndexerTests
         Assert.Equal(fixture.Movies.Count + 1, counting.Inputs);
     }
 
+    [Fact]
+    public async Task An_all_zero_vector_from_the_provider_is_reported_with_the_movie_and_nothing_is_indexed()
+    {
+        using var fixture = new MovieSearchFixture();
+        var zeros = new SkRerank.Indexing.MovieIndexer(fixture.Collection, new ZeroForTitle("Jaws"), new MovieCatalog());
+        var changed = fixture.Movies.Select(m => new Movie { Id = m.Id, Title = m.Title, Overview = m.Overview + " (changed)" }).ToList();
+
+        var ex = await Assert.ThrowsAsync<SkRerank.Indexing.DegenerateEmbeddingException>(() => zeros.IndexAsync(changed));
+
+        Assert.Contains("movie #4 (\"Jaws\")", ex.Message);
+        Assert.DoesNotContain("(changed)", (await fixture.Collection.GetAsync(0))!.Overview);
+    }
+
+    // Embeds like the fixture, except one movie's text, which gets the all-zero vector a broken provider might send.
+    private sealed class ZeroForTitle(string title) : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(values.Select(v =>
+                new Embedding<float>(v.StartsWith(title, StringComparison.Ordinal) ? new float[128] : HashingEmbeddingGenerator.Embed(v, 128)))));
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+        public void Dispose() { }
+    }
+
     private sealed class ThrowingGenerator : IEmbeddingGenerator<string, Embedding<float>>
     {
         public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>

@@ -80,8 +80,10 @@ public class MovieSearchServiceTests
     public async Task An_unknown_genre_is_a_readable_error()
     {
         using var fixture = new MovieSearchFixture();
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Search.SearchAsync(new MovieSearchRequest { Query = "x", Genre = "cooking" }));
+        var ex = await Assert.ThrowsAsync<SearchArgumentException>(() => fixture.Search.SearchAsync(new MovieSearchRequest { Query = "x", Genre = "cooking" }));
         Assert.Contains("Unknown genre 'cooking'", ex.Message);
+        Assert.DoesNotContain("Parameter", ex.Message);
+        Assert.Equal("genre", ex.ParamName);
         Assert.Contains("Science Fiction", ex.Message);
     }
 
@@ -91,7 +93,7 @@ public class MovieSearchServiceTests
     public async Task An_empty_query_is_refused(string query)
     {
         using var fixture = new MovieSearchFixture();
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Search.SearchAsync(new MovieSearchRequest { Query = query }));
+        var ex = await Assert.ThrowsAsync<SearchArgumentException>(() => fixture.Search.SearchAsync(new MovieSearchRequest { Query = query }));
         Assert.Contains("query is empty", ex.Message);
     }
 

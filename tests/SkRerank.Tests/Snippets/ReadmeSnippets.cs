@@ -7,6 +7,8 @@ using SkRerank.Indexing;
 using SkRerank.Movies;
 using SkRerank.Reranking;
 using SkRerank.Search;
+using SkRerank.Tests.TextSearch;
+using Microsoft.SemanticKernel.Data;
 
 namespace SkRerank.Tests.Snippets;
 
@@ -68,5 +70,51 @@ public static class ReadmeSnippets
             .UseReranker(reranker);                    // any IReranker, e.g. TogetherReranker or OnnxCrossEncoderReranker
         // end-snippet
         return services.BuildServiceProvider().GetRequiredService<MovieSearchService>();
+    }
+
+    public static async Task<string> RerankYourOwnDataAsync(Uri endpoint, string apiKey, VectorStoreCollection<string, FaqEntry> collection, IReranker reranker)
+    {
+        // begin-snippet: rerank-own-data
+        var builder = Kernel.CreateBuilder();
+        builder.AddOpenAIChatCompletion("meta-llama/Llama-3.3-70B-Instruct-Turbo", endpoint, apiKey);
+        Kernel kernel = builder.Build();
+
+        // SK's text search over your own collection, as your app has it today...
+        var textSearch = new VectorStoreTextSearch<FaqEntry>(collection);
+        // ...plus one line: each search reranks 25 candidates and returns the top N in the reranker's order.
+        var reranked = textSearch.WithReranking(reranker);
+
+        // As a tool the model calls (Name, Link and Value of each result, best first)...
+        kernel.Plugins.Add(reranked.CreateWithGetTextSearchResults("faq"));
+        var settings = new OpenAIPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
+        var answer = await kernel.InvokePromptAsync("How do I get my money back?", new(settings));
+        Console.WriteLine(answer);
+
+        // ...or as automatic RAG: the reranked top 3 go into the context before each agent turn.
+        var rag = new TextSearchProvider(reranked, options: new() { Top = 3 });
+        // end-snippet
+        Console.WriteLine((await rag.ModelInvokingAsync([new ChatMessage(ChatRole.User, "How do I get my money back?")])).Instructions);
+        return answer.ToString();
+    }
+
+    public static async Task<TwoStageSearchResponse<FaqEntry>> TwoStageOverOwnRecordsAsync(
+        VectorStoreCollection<string, FaqEntry> collection, IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator, IReranker reranker)
+    {
+        // begin-snippet: two-stage-own-records
+        var search = new TwoStageSearch<string, FaqEntry>(collection, embeddingGenerator, reranker, new TwoStageSearchOptions<FaqEntry>
+        {
+            RerankText = faq => faq.Question + "\n" + faq.Answer, // what the reranker reads
+            Candidates = 25,
+            TopN = 3,
+        });
+        var response = await search.SearchAsync(new TwoStageSearchRequest<FaqEntry>
+        {
+            Query = "How do I get my money back?",
+            Filter = faq => faq.Category == "billing", // any filter the collection translates
+        });
+        foreach (var hit in response.Results)
+            Console.WriteLine($"{hit.Rank}. {hit.Record.Question} (was #{hit.CandidateRank}, score {hit.RelevanceScore:0.00})");
+        // end-snippet
+        return response;
     }
 }

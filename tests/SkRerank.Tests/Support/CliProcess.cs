@@ -41,10 +41,13 @@ public static class CliProcess
         };
         start.ArgumentList.Add(DllPath);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        // The child must not pick up a developer's real key or endpoint, nor a cache folder from the environment.
+        // The child must not pick up a developer's real key or endpoint, nor a cache folder from the environment; and a
+        // run without --cache-dir must not write into the user's ~/.cache: its default cache folders are temporary.
         start.Environment.Remove("TOGETHER_API_KEY");
         start.Environment.Remove("TOGETHER_BASE_URL");
-        start.Environment.Remove("SKRERANK_CACHE_DIR");
+        using var defaultCache = new TempDirectory();
+        start.Environment["SKRERANK_CACHE_DIR"] = Path.Combine(defaultCache.Path, "skrerank");
+        start.Environment["XDG_CACHE_HOME"] = defaultCache.Path;
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null) start.Environment.Remove(name);

@@ -52,19 +52,51 @@ public sealed partial class FakeTogetherServer : IAsyncDisposable
     /// <summary>The bearer key the server accepts.</summary>
     public string ApiKey { get; }
 
-    /// <summary>Embedding models served, with their vector sizes.</summary>
-    public ConcurrentDictionary<string, int> EmbeddingModels { get; } = new(StringComparer.Ordinal)
+    /// <summary>The embedding models Together serves serverless today (2026): only e5-large-instruct, plus the tests' tiny one.</summary>
+    public static readonly IReadOnlyDictionary<string, int> ServerlessEmbeddingModels = new Dictionary<string, int>(StringComparer.Ordinal)
     {
-        ["BAAI/bge-base-en-v1.5"] = 768,
+        ["intfloat/multilingual-e5-large-instruct"] = 1024,
         ["test/tiny-embed"] = 16,
     };
 
-    /// <summary>Rerank models served.</summary>
-    public ConcurrentDictionary<string, bool> RerankModels { get; } = new(StringComparer.Ordinal)
+    /// <summary>
+    /// Models Together lists but serves only on a dedicated endpoint: asking for one without a running endpoint gets
+    /// Together's 400 <c>model_not_available</c> "Unable to access non-serverless model …". Rerank models map to whether
+    /// they accept object documents with <c>rank_fields</c> (only Llama-Rank, under either spelling).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, bool> DedicatedOnlyRerankModels = new Dictionary<string, bool>(StringComparer.Ordinal)
     {
         ["Salesforce/Llama-Rank-V1"] = true,
-        ["test/tiny-rerank"] = true,
+        ["Salesforce/Llama-Rank-v1"] = true,
+        ["mixedbread-ai/Mxbai-Rerank-Large-V2"] = false,
     };
+
+    /// <summary>Embedding models that need a dedicated endpoint today (bge-base left the serverless list).</summary>
+    public static readonly IReadOnlyDictionary<string, int> DedicatedOnlyEmbeddingModels = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["BAAI/bge-base-en-v1.5"] = 768,
+    };
+
+    /// <summary>Embedding models served to this key, with their vector sizes: the serverless ones plus running dedicated endpoints.</summary>
+    public ConcurrentDictionary<string, int> EmbeddingModels { get; } = new(ServerlessEmbeddingModels, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Rerank models served to this key (Together has no serverless rerank models, so each is a running dedicated
+    /// endpoint), mapped to whether the endpoint accepts object documents; string-only endpoints answer 400 to objects.
+    /// </summary>
+    public ConcurrentDictionary<string, bool> RerankModels { get; } = new(StringComparer.Ordinal)
+    {
+        ["test/tiny-rerank"] = false,
+    };
+
+    /// <summary>Starts a dedicated endpoint for <paramref name="model"/> on this key (a known rerank or embedding model).</summary>
+    public FakeTogetherServer StartDedicatedEndpoint(string model)
+    {
+        if (DedicatedOnlyRerankModels.TryGetValue(model, out var objects)) RerankModels[model] = objects;
+        else if (DedicatedOnlyEmbeddingModels.TryGetValue(model, out var dimensions)) EmbeddingModels[model] = dimensions;
+        else throw new ArgumentException($"The fake knows no dedicated-only model '{model}'.", nameof(model));
+        return this;
+    }
 
     /// <summary>Added to every request before it is answered.</summary>
     public TimeSpan Latency { get; set; }
@@ -81,11 +113,22 @@ public sealed partial class FakeTogetherServer : IAsyncDisposable
     /// <summary>Starts a server on a free port.</summary>
     /// <param name="apiKey">The key to accept.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
-    public static async Task<FakeTogetherServer> StartAsync(string apiKey = DefaultApiKey, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// By default the key has dedicated endpoints running for the cookbook's models (Llama-Rank under both spellings,
+    /// Mxbai and bge-base), so tests of the wire format need no setup; <paramref name="serverlessOnly"/> gives what a
+    /// plain key sees today: e5-large-instruct embeddings and no rerank model at all.
+    /// </remarks>
+    /// <param name="serverlessOnly">Serve only Together's serverless models (no dedicated endpoints).</param>
+    public static async Task<FakeTogetherServer> StartAsync(string apiKey = DefaultApiKey, bool serverlessOnly = false, CancellationToken cancellationToken = default)
     {
         FakeTogetherServer? server = null;
         var (app, root) = await LoopbackWebApp.StartAsync(context => server!.HandleAsync(context), cancellationToken);
         server = new FakeTogetherServer(app, root, apiKey);
+        if (!serverlessOnly)
+        {
+            foreach (var model in DedicatedOnlyRerankModels.Keys.Concat(DedicatedOnlyEmbeddingModels.Keys)) server.StartDedicatedEndpoint(model);
+        }
+
         return server;
     }
 
@@ -311,7 +354,7 @@ public sealed partial class FakeTogetherServer : IAsyncDisposable
         {
             return RerankModels.ContainsKey(model)
                 ? Error(400, $"Model {model} is not available for embeddings: it is a rerank model.", null, "model_not_available")
-                : Error(404, $"Unable to access model {model}. Please visit https://api.together.ai/models to view the list of supported models.", null, "model_not_found");
+                : UnavailableModel(model);
         }
 
         var inputs = json["input"] switch
@@ -401,7 +444,7 @@ public sealed partial class FakeTogetherServer : IAsyncDisposable
         {
             return EmbeddingModels.ContainsKey(model)
                 ? Error(400, $"Model {model} is not available for rerank: it is an embedding model.", null, "model_not_available")
-                : Error(404, $"Unable to access model {model}. Please visit https://api.together.ai/models to view the list of supported models.", null, "model_not_found");
+                : UnavailableModel(model);
         }
 
         if (json["query"] is not JsonValue queryNode || queryNode.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(queryNode.GetValue<string>()))
@@ -423,6 +466,9 @@ public sealed partial class FakeTogetherServer : IAsyncDisposable
                 case JsonValue v when v.GetValueKind() == JsonValueKind.String:
                     texts.Add(v.GetValue<string>());
                     break;
+                case JsonObject when !RerankModels[model]:
+                    // Only Llama-Rank reads objects; every other rerank endpoint validates documents as strings.
+                    return Error(400, "Input should be a valid string: this model's documents must be a list of strings (rank_fields is supported by Salesforce/Llama-Rank-V1 only).", "documents");
                 case JsonObject o:
                     var fields = rankFields ?? o.Select(p => p.Key).ToList();
                     var missing = fields.FirstOrDefault(f => o[f] is null);
@@ -490,6 +536,13 @@ public sealed partial class FakeTogetherServer : IAsyncDisposable
         if (fault?.Kind == FakeFaultKind.WrongCount) ranked.RemoveAt(ranked.Count - 1);
         return (200, new JsonArray(ranked.Select(r => (JsonNode?)new JsonObject { ["index"] = r.Index, ["score"] = r.Score }).ToArray()));
     }
+
+    // Together's documented answers: 400 model_not_available for a listed model without a running dedicated endpoint,
+    // 404 model_not_found for a name it does not know.
+    private static (int Status, object Body) UnavailableModel(string model) =>
+        DedicatedOnlyRerankModels.ContainsKey(model) || DedicatedOnlyEmbeddingModels.ContainsKey(model)
+            ? Error(400, $"Unable to access non-serverless model {model}. Please visit https://api.together.ai/models/{model} to create and start a new dedicated endpoint for the model.", null, "model_not_available")
+            : Error(404, $"Unable to access model {model}. Please visit https://api.together.ai/models to view the list of supported models.", null, "model_not_found");
 
     private static (int Status, object Body) Error(int status, string message, string? param, string? code = null) =>
         (status, ErrorBody(message, "invalid_request_error", param, code));

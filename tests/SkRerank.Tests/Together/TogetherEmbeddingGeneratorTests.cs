@@ -26,7 +26,7 @@ public class TogetherEmbeddingGeneratorTests
         Assert.Equal(100, embeddings.Count);
         for (var i = 0; i < texts.Count; i++)
         {
-            Assert.Equal(FakeTogetherServer.Embed(texts[i], 768), embeddings[i].Vector.ToArray());
+            Assert.Equal(FakeTogetherServer.Embed(texts[i], 1024), embeddings[i].Vector.ToArray());
         }
 
         var requests = server.Requests;
@@ -34,7 +34,7 @@ public class TogetherEmbeddingGeneratorTests
         Assert.Equal(12, requests.Count(r => r.InputCount == 8));
         Assert.Equal(1, requests.Count(r => r.InputCount == 4));
         Assert.InRange(server.PeakConcurrency, 2, 3);
-        Assert.All(embeddings, e => Assert.Equal("BAAI/bge-base-en-v1.5", e.ModelId));
+        Assert.All(embeddings, e => Assert.Equal("intfloat/multilingual-e5-large-instruct", e.ModelId));
         Assert.NotNull(embeddings.Usage);
         Assert.True(embeddings.Usage!.InputTokenCount > 0);
     }
@@ -52,7 +52,7 @@ public class TogetherEmbeddingGeneratorTests
         Assert.Equal("POST", request.Method);
         Assert.Equal("Bearer " + server.ApiKey, request.Authorization);
         Assert.StartsWith("application/json", request.ContentType);
-        Assert.Equal("BAAI/bge-base-en-v1.5", (string?)request.Json["model"]);
+        Assert.Equal("intfloat/multilingual-e5-large-instruct", (string?)request.Json["model"]);
         Assert.Equal(["The Dark Knight", "Up"], request.Json["input"]!.AsArray().Select(n => (string?)n));
     }
 
@@ -70,7 +70,7 @@ public class TogetherEmbeddingGeneratorTests
 
         for (var i = 0; i < texts.Count; i++)
         {
-            Assert.Equal(FakeTogetherServer.Embed(texts[i], 768), shuffled[i].Vector.ToArray());
+            Assert.Equal(FakeTogetherServer.Embed(texts[i], 1024), shuffled[i].Vector.ToArray());
             Assert.Equal(shuffled[i].Vector.ToArray(), extra[i].Vector.ToArray());
         }
     }
@@ -98,8 +98,8 @@ public class TogetherEmbeddingGeneratorTests
 
         Assert.NotNull(metadata);
         Assert.Equal("together", metadata!.ProviderName);
-        Assert.Equal("BAAI/bge-base-en-v1.5", metadata.DefaultModelId);
-        Assert.Equal(768, metadata.DefaultModelDimensions);
+        Assert.Equal("intfloat/multilingual-e5-large-instruct", metadata.DefaultModelId);
+        Assert.Equal(1024, metadata.DefaultModelDimensions);
         Assert.Equal(new Uri(server.BaseUrl), metadata.ProviderUri);
         Assert.Equal(0, server.RequestCount);
     }
@@ -146,7 +146,7 @@ public class TogetherEmbeddingGeneratorTests
         await using var server = await FakeTogetherServer.StartAsync();
         using var clients = TogetherTestSetup.Create(server);
         var error = await Assert.ThrowsAsync<ArgumentException>(() => clients.EmbeddingGenerator.GenerateAsync(["x"], new EmbeddingGenerationOptions { Dimensions = 256 }));
-        Assert.Contains("768", error.Message);
+        Assert.Contains("1024", error.Message);
         Assert.Equal(0, server.RequestCount);
     }
 
@@ -166,9 +166,9 @@ public class TogetherEmbeddingGeneratorTests
         var vectors = await service.GenerateEmbeddingsAsync(["Heat", "Up"], kernel);
 
         Assert.Equal(2, vectors.Count);
-        Assert.Equal(FakeTogetherServer.Embed("Up", 768), vectors[1].ToArray());
-        Assert.Equal("BAAI/bge-base-en-v1.5", service.Attributes[Microsoft.SemanticKernel.Services.AIServiceExtensions.ModelIdKey]);
-        Assert.Equal(768, service.GetDimensions());
+        Assert.Equal(FakeTogetherServer.Embed("Up", 1024), vectors[1].ToArray());
+        Assert.Equal("intfloat/multilingual-e5-large-instruct", service.Attributes[Microsoft.SemanticKernel.Services.AIServiceExtensions.ModelIdKey]);
+        Assert.Equal(1024, service.GetDimensions());
         Assert.Same(service, kernel.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
         Assert.IsType<TogetherReranker>(kernel.GetRequiredService<SkRerank.Reranking.IReranker>());
     }

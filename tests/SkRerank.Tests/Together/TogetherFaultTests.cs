@@ -216,7 +216,7 @@ public class TogetherFaultTests
 
     [Theory]
     [InlineData(FakeFaultKind.WrongCount, "holds 2 embeddings for 3 texts")]
-    [InlineData(FakeFaultKind.WrongDimension, "767-dimensional vector at index 2 where 768")]
+    [InlineData(FakeFaultKind.WrongDimension, "1023-dimensional vector at index 2 where 1024")]
     [InlineData(FakeFaultKind.IndexOutOfRange, "index 8, outside 0..2")]
     [InlineData(FakeFaultKind.DuplicateIndex, "index 0 twice")]
     public async Task Embedding_answers_that_break_the_contract_are_refused(FakeFaultKind fault, string expected)

@@ -9,14 +9,41 @@ namespace SkRerank.Tests.Together;
 public class TogetherOptionsTests
 {
     [Fact]
-    public void Defaults_are_the_cookbooks()
+    public void Defaults_work_on_a_plain_serverless_key_with_the_cookbooks_reranker()
     {
         var options = new TogetherOptions();
         Assert.Equal("https://api.together.xyz/v1", options.BaseUrl);
-        Assert.Equal("BAAI/bge-base-en-v1.5", options.EmbeddingModel);
+        Assert.Equal("intfloat/multilingual-e5-large-instruct", options.EmbeddingModel);
         Assert.Equal("Salesforce/Llama-Rank-V1", options.RerankModel);
+        Assert.Null(options.RerankBaseUrl);
+        Assert.Null(options.TotalTimeout);
+        Assert.Equal(TogetherRerankDocuments.Auto, options.RerankDocuments);
         Assert.True(TogetherModels.TryGetEmbeddingDimensions(options.EmbeddingModel, out var dimensions));
-        Assert.Equal(768, dimensions);
+        Assert.Equal(1024, dimensions);
+        Assert.True(TogetherModels.TryGetEmbeddingDimensions("BAAI/bge-base-en-v1.5", out var bge));
+        Assert.Equal(768, bge);
+    }
+
+    [Theory]
+    [InlineData("Salesforce/Llama-Rank-V1", true)]
+    [InlineData("Salesforce/Llama-Rank-v1", true)]
+    [InlineData("mixedbread-ai/Mxbai-Rerank-Large-V2", false)]
+    [InlineData("test/tiny-rerank", false)]
+    public void Only_llama_rank_takes_object_documents(string model, bool objects) =>
+        Assert.Equal(objects, TogetherModels.AcceptsObjectDocuments(model));
+
+    [Fact]
+    public void A_rerank_base_url_comes_from_the_environment_and_must_be_a_url()
+    {
+        var variables = new Dictionary<string, string> { ["TOGETHER_API_KEY"] = "k", ["TOGETHER_RERANK_BASE_URL"] = "https://my-endpoint.example/v1/" };
+        var options = TogetherOptions.FromEnvironment(name => variables.GetValueOrDefault(name));
+        Assert.Equal("https://my-endpoint.example/v1/", options.RerankBaseUrl);
+
+        options.RerankBaseUrl = "not a url";
+        options.TotalTimeout = TimeSpan.Zero;
+        var error = Assert.Throws<TogetherConfigurationException>(options.Validate);
+        Assert.Contains("--rerank-base-url", error.Message);
+        Assert.Contains("--timeout", error.Message);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public class TogetherPipelineTests
     {
         var collection = new InMemoryVectorStoreCollection<int, Movie>("movies", new InMemoryCollectionOptions
         {
-            Definition = MovieCollectionDefinition.Create(768, new QueryEmbeddingGenerator(clients.EmbeddingGenerator)),
+            Definition = MovieCollectionDefinition.Create(1024, new QueryEmbeddingGenerator(clients.EmbeddingGenerator)),
         });
         var catalog = new MovieCatalog();
         await new MovieIndexer(collection, clients.EmbeddingGenerator, catalog).IndexAsync(MovieSearchFixture.SampleMovies);
@@ -38,7 +38,7 @@ public class TogetherPipelineTests
         Assert.Equal("Jaws", hits[0].Record.Title);
         var request = Assert.Single(server.Requests);
         Assert.Equal("embeddings", request.Endpoint);
-        Assert.Equal("BAAI/bge-base-en-v1.5", request.Model);
+        Assert.Equal("intfloat/multilingual-e5-large-instruct", request.Model);
         Assert.Equal(1, request.InputCount);
     }
 

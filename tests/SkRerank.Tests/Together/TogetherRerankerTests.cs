@@ -81,7 +81,7 @@ public class TogetherRerankerTests
             new() { Title = "The Dark Knight", Overview = "Batman raises the stakes in his war on crime.", Tagline = "Why so serious?" },
         ];
 
-        using (var text = TogetherTestSetup.Create(server))
+        using (var text = TogetherTestSetup.Create(server, o => o.RerankDocuments = TogetherRerankDocuments.Text))
         {
             var results = await text.Reranker.RerankMoviesAsync("war on crime", movies);
             Assert.Equal(1, results[0].Index);
