@@ -32,7 +32,8 @@ public sealed class PostgresCliTests : IDisposable
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("0 embedded, 60 from cache", second.Error);
         Assert.Equal(1, otherModel.ExitCode);
-        var error = Assert.Single(otherModel.Error.Trim().Split('\n'));
+        // Model loading may print progress lines first; the error itself is one line.
+        var error = Assert.Single(otherModel.Error.Trim().Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
         Assert.Contains("snowflake-arctic-embed-xs-int8", error);
         Assert.Contains("all-MiniLM-L6-v2-int8", error);
         Assert.Contains("Nothing was changed", error);
@@ -49,7 +50,7 @@ public sealed class PostgresCliTests : IDisposable
             "bats", "--dataset", dataset, "--cache-dir", temp.File("cache")]);
 
         Assert.Equal(1, result.ExitCode);
-        var line = Assert.Single(result.Error.Trim().Split('\n'));
+        var line = Assert.Single(result.Error.Trim().Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
         Assert.Contains($"127.0.0.1:{port}", line);
         Assert.DoesNotContain("hunter2-secret", result.Error + result.Output);
     }
