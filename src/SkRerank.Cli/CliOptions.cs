@@ -94,6 +94,19 @@ internal static class CliOptions
         Recursive = true,
     };
 
+    public static readonly Option<string> Store = new("--store")
+    {
+        Description = "Where the movies are indexed: memory (in this process, default) or postgres (PostgreSQL + pgvector; needs --connection-string or SKRERANK_POSTGRES).",
+        DefaultValueFactory = _ => "memory",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> ConnectionString = new("--connection-string")
+    {
+        Description = "Npgsql connection string for --store postgres, e.g. \"Host=localhost;Port=5432;Username=postgres;Password=…;Database=postgres\" (default: $SKRERANK_POSTGRES).",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Verbose = new("--verbose", "-v")
     {
         Description = "Log details to stderr.",
@@ -116,6 +129,8 @@ internal static class CliOptions
         command.Options.Add(MinScore);
         command.Options.Add(RerankFields);
         command.Options.Add(FailClosed);
+        command.Options.Add(Store);
+        command.Options.Add(ConnectionString);
         command.Options.Add(Verbose);
     }
 
@@ -144,12 +159,20 @@ internal static class CliOptions
             throw new CliException("--timeout must be a number of seconds between 0 and 3600, e.g. --timeout 10.");
         if (provider is not ("local" or "together"))
             throw new CliException($"Unknown --provider '{provider}'; use local or together.");
+        var store = (result.GetValue(Store) ?? "memory").Trim().ToLowerInvariant();
+        if (store is not ("memory" or "postgres"))
+            throw new CliException($"Unknown --store '{store}'; use memory or postgres.");
+        var connectionString = result.GetValue(ConnectionString) ?? Environment.GetEnvironmentVariable(MovieCollectionFactory.ConnectionStringVariable);
+        if (store == "postgres" && string.IsNullOrWhiteSpace(connectionString))
+            throw new CliException($"--store postgres needs a connection string: pass --connection-string \"Host=…;Port=…;Username=…;Password=…;Database=…\" or set {MovieCollectionFactory.ConnectionStringVariable}.");
         if (result.GetValue(MinScore) is { } minScore && !double.IsFinite(minScore))
             throw new CliException($"--min-score must be a finite number, but was {minScore}.");
         if (result.GetValue(FirstStage) is { } firstStage && !Enum.TryParse<SkRerank.Search.FirstStageMode>(firstStage, ignoreCase: true, out _))
             throw new CliException($"Unknown --first-stage '{firstStage}'; use vector or hybrid.");
         var settings = new PipelineSettings
         {
+            Store = store,
+            ConnectionString = connectionString,
             Provider = provider,
             Embeddings = result.GetValue(Embeddings),
             Reranker = result.GetValue(Reranker),

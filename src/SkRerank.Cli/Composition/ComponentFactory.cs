@@ -79,7 +79,7 @@ internal sealed class ComponentFactory(PipelineSettings settings, string cacheDi
                 builder.UseNoReranker();
                 break;
         }
-        return builder;
+        return builder.UseStore(settings);
     }
 
     private void ConfigureTogether(TogetherOptions options)

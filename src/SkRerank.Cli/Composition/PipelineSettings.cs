@@ -33,6 +33,10 @@ internal sealed record PipelineSettings
     public bool FailClosed { get; init; }
     /// <summary>--verbose: log to stderr at Debug level.</summary>
     public bool Verbose { get; init; }
+    /// <summary>--store memory|postgres: where the movies are indexed.</summary>
+    public string Store { get; init; } = "memory";
+    /// <summary>--connection-string (or SKRERANK_POSTGRES) for --store postgres.</summary>
+    public string? ConnectionString { get; init; }
     /// <summary>Show an indexing progress bar on stderr.</summary>
     public bool ShowProgress { get; init; } = true;
 

@@ -59,8 +59,10 @@ public sealed class MovieIndexer
     }
 
     /// <summary>
-    /// Embeds <paramref name="movies"/> and upserts them. Embeddings are computed before anything is written, so a
-    /// failure leaves the collection as it was.
+    /// Embeds <paramref name="movies"/> and upserts them. When the collection records the model of its vectors
+    /// (<see cref="StoredEmbeddingModel"/>) and it is this generator's, movies it already holds with the same text keep
+    /// their stored vectors (nothing is embedded for them). Embeddings are computed before any record is written, so a
+    /// failure leaves the collection's records as they were.
     /// </summary>
     public Task<IndexReport> IndexAsync(
         IReadOnlyList<Movie> movies,
@@ -84,48 +86,84 @@ public sealed class MovieIndexer
         var cache = _embeddingGenerator.GetService<DiskCachingEmbeddingGenerator>();
         var missesBefore = cache?.Misses ?? 0;
 
+        // The collection is created (or checked, e.g. a table indexed with another model) before any model runs.
+        await _collection.EnsureCollectionExistsAsync(cancellationToken).ConfigureAwait(false);
         var texts = movies.Select(m => m.ToEmbeddingText()).ToArray();
         var vectors = new ReadOnlyMemory<float>[movies.Count];
+        var missing = await ReuseStoredVectorsAsync(movies, texts, vectors, cancellationToken).ConfigureAwait(false);
+        var fromStore = movies.Count - missing.Count;
+
         var options = new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Document);
-        progress?.Report(new IndexProgress(0, movies.Count));
+        progress?.Report(new IndexProgress(fromStore, movies.Count));
         // A remote generator parallelises inside one call; 64-text calls would leave it one request in flight.
         var chunkSize = Math.Max(1, ChunkSize ?? _embeddingGenerator.GetService<EmbeddingBatching>()?.TextsPerCall ?? 64);
-        for (var start = 0; start < texts.Length; start += chunkSize)
+        for (var start = 0; start < missing.Count; start += chunkSize)
         {
-            var count = Math.Min(chunkSize, texts.Length - start);
-            var embeddings = await _embeddingGenerator.GenerateAsync(new ArraySegment<string>(texts, start, count), options, cancellationToken)
+            var count = Math.Min(chunkSize, missing.Count - start);
+            var chunk = missing.Skip(start).Take(count).ToList();
+            var embeddings = await _embeddingGenerator.GenerateAsync(chunk.Select(i => texts[i]).ToList(), options, cancellationToken)
                 .ConfigureAwait(false);
             if (embeddings.Count != count)
                 throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} vectors for {count} movies.");
             for (var i = 0; i < count; i++)
             {
                 var vector = embeddings[i].Vector;
+                var movie = movies[chunk[i]];
                 if (IsDegenerate(vector.Span))
                     throw new DegenerateEmbeddingException(
-                        $"The embedding model returned an unusable vector (all zeros or not finite) for movie #{movies[start + i].Id} (\"{movies[start + i].Title}\"); " +
+                        $"The embedding model returned an unusable vector (all zeros or not finite) for movie #{movie.Id} (\"{movie.Title}\"); " +
                         "its similarity to any query is undefined. Check the embedding provider and model.");
-                vectors[start + i] = vector;
+                vectors[chunk[i]] = vector;
             }
-            progress?.Report(new IndexProgress(start + count, movies.Count));
+            progress?.Report(new IndexProgress(fromStore + start + count, movies.Count));
         }
 
         var dimensions = vectors.Length > 0 ? vectors[0].Length : 0;
         if (vectors.Any(v => v.Length != dimensions))
             throw new InvalidOperationException("The embedding generator returned vectors of different lengths.");
 
-        await _collection.EnsureCollectionExistsAsync(cancellationToken).ConfigureAwait(false);
         var records = movies.Select((m, i) => m.WithEmbedding(vectors[i])).ToList();
         await _collection.UpsertAsync(records, cancellationToken).ConfigureAwait(false);
         _catalog.Add(movies); // batches add up: director filters know every indexed movie
         // Warm-ups are independent (reranker models, keyword index): side by side on a multi-core machine.
+        // Counted before the warm-ups: a reranker that shares this generator embeds other texts (every movie field) through it.
+        var embedded = cache is null ? missing.Count : (int)(cache.Misses - missesBefore);
         await Task.WhenAll(_warmUps.Select(w => Task.Run(() => w.WarmUpAsync(movies, warmUpProgress, cancellationToken), cancellationToken))).ConfigureAwait(false);
 
         if (cache is not null) await cache.FlushAsync(cancellationToken).ConfigureAwait(false);
-        var embedded = cache is null ? movies.Count : (int)(cache.Misses - missesBefore);
-        var report = new IndexReport(movies.Count, embedded, movies.Count - embedded, dimensions, clock.Elapsed);
-        _logger.LogInformation("Indexed {Count} movies ({Embedded} embedded, {Cached} from cache, {Dimensions}-d) in {Elapsed:F1} s",
-            report.Count, report.Embedded, report.FromCache, report.Dimensions, report.Elapsed.TotalSeconds);
+        var report = new IndexReport(movies.Count, embedded, movies.Count - embedded, dimensions, clock.Elapsed) { FromStore = fromStore };
+        _logger.LogInformation("Indexed {Count} movies ({Embedded} embedded, {Cached} from cache, of which {FromStore} already stored, {Dimensions}-d) in {Elapsed:F1} s",
+            report.Count, report.Embedded, report.FromCache, report.FromStore, report.Dimensions, report.Elapsed.TotalSeconds);
         return report;
+    }
+
+    /// <summary>
+    /// Copies the vectors of movies the collection already holds with the same embedded text into
+    /// <paramref name="vectors"/>, so that re-indexing a persistent store (PostgreSQL, …) embeds nothing it holds; returns
+    /// the indexes of the movies still to embed.
+    /// </summary>
+    private async Task<List<int>> ReuseStoredVectorsAsync(
+        IReadOnlyList<Movie> movies, string[] texts, ReadOnlyMemory<float>[] vectors, CancellationToken cancellationToken)
+    {
+        // Only a collection that vouches for its vectors' model, and only for that model: vectors of two models never mix.
+        var storedModel = _collection.GetService(typeof(StoredEmbeddingModel)) as StoredEmbeddingModel;
+        var model = _embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
+        if (storedModel is null || model is null || storedModel.ModelId != model) return Enumerable.Range(0, movies.Count).ToList();
+
+        var stored = new Dictionary<int, Movie>();
+        await foreach (var movie in _collection.GetAsync(movies.Select(m => m.Id), new RecordRetrievalOptions { IncludeVectors = true }, cancellationToken)
+                           .ConfigureAwait(false))
+            stored[movie.Id] = movie;
+
+        var missing = new List<int>();
+        for (var i = 0; i < movies.Count; i++)
+        {
+            if (stored.TryGetValue(movies[i].Id, out var movie) && movie.Embedding is { Length: > 0 } vector && movie.ToEmbeddingText() == texts[i])
+                vectors[i] = vector;
+            else
+                missing.Add(i);
+        }
+        return missing;
     }
 }
 
@@ -155,4 +193,8 @@ public readonly record struct IndexProgress(int Done, int Total);
 /// <param name="FromCache">Movies whose vector came from the cache.</param>
 /// <param name="Dimensions">Vector length.</param>
 /// <param name="Elapsed">Wall-clock time.</param>
-public sealed record IndexReport(int Count, int Embedded, int FromCache, int Dimensions, TimeSpan Elapsed);
+public sealed record IndexReport(int Count, int Embedded, int FromCache, int Dimensions, TimeSpan Elapsed)
+{
+    /// <summary>Movies whose vector came from the collection itself (already stored with the same text); counted in <see cref="FromCache"/> too.</summary>
+    public int FromStore { get; init; }
+}

@@ -12,9 +12,13 @@ public class HybridSearchTests
     //   b: ln2 · 1 · 2.2 / (1 + 1.2 · (0.25 + 0.75 · 2 / 2.75)) = 0.780
     //   c: ln2 · 2 · 2.2 / (2 + 1.2 · (0.25 + 0.75 · 4 / 2.75)) = 0.845   → keyword ranking c, b.
     // RRF (k = 60): a = 1/61, b = 1/62 + 1/62, c = 1/63 + 1/61, d = 1/64 → c (0.0322664) > b (0.0322581) > a > d.
-    private static async Task<InMemoryVectorStoreCollection<string, Note>> NotesAsync(InMemoryCollectionOptions? options = null)
+    // PostgreSQL ranks keywords with ts_rank instead of BM25; on these notes both rank c before b (two "heist"s against
+    // one) and b before d, so the rank-based expectations below hold on both stores.
+    private static async Task<IKeywordHybridSearchable<Note>> NotesAsync(string store = TestStores.Memory, InMemoryCollectionOptions? options = null)
     {
-        var collection = new InMemoryVectorStoreCollection<string, Note>("notes", options);
+        var collection = store == TestStores.Memory
+            ? new InMemoryVectorStoreCollection<string, Note>("notes", options)
+            : await TestStores.CreateAsync<string, Note>(store, definition: null);
         await collection.EnsureCollectionExistsAsync();
         await collection.UpsertAsync(
         [
@@ -23,15 +27,16 @@ public class HybridSearchTests
             new Note { Id = "c", Text = "heist heist robbery crew", Vector = [0.5f, 0.5f, 0] },
             new Note { Id = "d", Text = "romantic comedy", Vector = [0, 1, 0] },
         ]);
-        return collection;
+        return (IKeywordHybridSearchable<Note>)collection;
     }
 
     private static readonly float[] Query = [1, 0, 0];
 
-    [Fact]
-    public async Task Hybrid_search_fuses_vector_and_keyword_ranks_with_reciprocal_rank_fusion()
+    [Theory]
+    [MemberData(nameof(TestStores.All), MemberType = typeof(TestStores))]
+    public async Task Hybrid_search_fuses_vector_and_keyword_ranks_with_reciprocal_rank_fusion(string store)
     {
-        var collection = await NotesAsync();
+        var collection = await NotesAsync(store);
 
         var results = await collection.HybridSearchAsync(Query, ["heist"], 4).ToListAsync();
 
@@ -45,7 +50,7 @@ public class HybridSearchTests
     [Fact]
     public async Task Weighted_z_score_fusion_adds_standardised_dense_and_keyword_scores()
     {
-        var collection = await NotesAsync(new InMemoryCollectionOptions { HybridFusion = HybridFusionMethod.WeightedZScore, KeywordWeight = 0.5 });
+        var collection = await NotesAsync(options: new InMemoryCollectionOptions { HybridFusion = HybridFusionMethod.WeightedZScore, KeywordWeight = 0.5 });
 
         var results = await collection.HybridSearchAsync(Query, ["heist"], 4).ToListAsync();
 
@@ -69,10 +74,11 @@ public class HybridSearchTests
         Assert.Equal("b", results[0].Record.Id); // close to the query and matches the keyword: first, unlike under RRF
     }
 
-    [Fact]
-    public async Task Hybrid_search_ranks_within_the_filtered_records()
+    [Theory]
+    [MemberData(nameof(TestStores.All), MemberType = typeof(TestStores))]
+    public async Task Hybrid_search_ranks_within_the_filtered_records(string store)
     {
-        var collection = await NotesAsync();
+        var collection = await NotesAsync(store);
 
         // Without c: vector ranks a, b, d; keyword ranks b → b = 1/62 + 1/61, a = 1/61, d = 1/63.
         var results = await collection.HybridSearchAsync(Query, ["heist"], 4, new HybridSearchOptions<Note> { Filter = n => n.Id != "c" }).ToListAsync();
@@ -81,10 +87,11 @@ public class HybridSearchTests
         Assert.Equal(1.0 / 62 + 1.0 / 61, results[0].Score!.Value, 12);
     }
 
-    [Fact]
-    public async Task Hybrid_search_applies_skip_and_the_threshold_to_the_fused_score()
+    [Theory]
+    [MemberData(nameof(TestStores.All), MemberType = typeof(TestStores))]
+    public async Task Hybrid_search_applies_skip_and_the_threshold_to_the_fused_score(string store)
     {
-        var collection = await NotesAsync();
+        var collection = await NotesAsync(store);
 
         var skipped = await collection.HybridSearchAsync(Query, ["heist"], 2, new HybridSearchOptions<Note> { Skip = 1 }).ToListAsync();
         var thresholded = await collection.HybridSearchAsync(Query, ["heist"], 4, new HybridSearchOptions<Note> { ScoreThreshold = 0.02 }).ToListAsync();
@@ -93,15 +100,17 @@ public class HybridSearchTests
         Assert.Equal(["c", "b"], thresholded.Select(r => r.Record.Id));
     }
 
-    [Fact]
-    public async Task Hybrid_search_keeps_the_keyword_index_in_step_with_upserts_and_deletes()
+    [Theory]
+    [MemberData(nameof(TestStores.All), MemberType = typeof(TestStores))]
+    public async Task Hybrid_search_keeps_the_keyword_index_in_step_with_upserts_and_deletes(string store)
     {
-        var collection = await NotesAsync();
-        await collection.HybridSearchAsync(Query, ["heist"], 1).ToListAsync(); // builds the keyword index
+        var hybrid = await NotesAsync(store);
+        var collection = (VectorStoreCollection<string, Note>)hybrid;
+        await hybrid.HybridSearchAsync(Query, ["heist"], 1).ToListAsync(); // builds the keyword index
 
         await collection.DeleteAsync("c");
         await collection.UpsertAsync(new Note { Id = "d", Text = "romantic heist comedy", Vector = [0, 1, 0] });
-        var results = await collection.HybridSearchAsync(Query, ["heist"], 4, new HybridSearchOptions<Note> { IncludeVectors = true }).ToListAsync();
+        var results = await hybrid.HybridSearchAsync(Query, ["heist"], 4, new HybridSearchOptions<Note> { IncludeVectors = true }).ToListAsync();
 
         // Vector: a, b, d. Keywords: b (len 2) and d (len 3) each hold "heist" once; b is shorter, so b, d.
         // b = 1/62 + 1/61, a = 1/61, d = 1/63 + 1/62.
@@ -109,10 +118,13 @@ public class HybridSearchTests
         Assert.Equal([0f, 1, 0], results[1].Record.Vector!);
     }
 
-    [Fact]
-    public async Task Hybrid_search_reads_all_full_text_properties_unless_one_is_chosen()
+    [Theory]
+    [MemberData(nameof(TestStores.All), MemberType = typeof(TestStores))]
+    public async Task Hybrid_search_reads_all_full_text_properties_unless_one_is_chosen(string store)
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var movies = await TestStores.CreateAsync<int, Movie>(store, MovieCollectionDefinition.Create(SampleMovies.Dimensions));
+        await movies.UpsertAsync(SampleMovies.Create());
+        var collection = (IKeywordHybridSearchable<Movie>)movies;
         var query = new float[] { 0, 0, 0, 1 }; // orthogonal to every movie: the vector ranking is storage order 1..5
 
         var anyField = await collection.HybridSearchAsync(query, ["Joker"], 1).SingleAsync();
@@ -122,16 +134,17 @@ public class HybridSearchTests
         Assert.Equal(1, titleOnly.Record.Id); // no title matches: vector order alone
     }
 
-    [Fact]
-    public async Task Hybrid_search_refuses_a_property_that_is_not_full_text_indexed()
+    [Theory]
+    [MemberData(nameof(TestStores.All), MemberType = typeof(TestStores))]
+    public async Task Hybrid_search_refuses_a_property_that_is_not_full_text_indexed(string store)
     {
         // A Movie definition whose Director is filterable but not full-text indexed.
         var definition = MovieCollectionDefinition.Create(SampleMovies.Dimensions);
         var director = definition.Properties.OfType<VectorStoreDataProperty>().Single(p => p.Name == nameof(Movie.Director));
         director.IsFullTextIndexed = false;
-        var collection = new InMemoryVectorStoreCollection<int, Movie>("movies", new InMemoryCollectionOptions { Definition = definition });
-        await collection.EnsureCollectionExistsAsync();
-        await collection.UpsertAsync(SampleMovies.Create());
+        var movies = await TestStores.CreateAsync<int, Movie>(store, definition);
+        await movies.UpsertAsync(SampleMovies.Create());
+        var collection = (IKeywordHybridSearchable<Movie>)movies;
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () =>
             await collection.HybridSearchAsync(new float[] { 1, 0, 0, 0 }, ["Mann"], 1, new HybridSearchOptions<Movie> { AdditionalProperty = m => m.Director }).ToListAsync());

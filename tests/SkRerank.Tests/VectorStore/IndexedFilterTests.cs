@@ -94,7 +94,7 @@ public class IndexedFilterTests
     /// <summary>Filters of every shape: translated, partly translated, untranslated, throwing.</summary>
     public static TheoryData<string> FilterNames => [.. Filters().Keys];
 
-    private static Dictionary<string, Expression<Func<Item, bool>>> Filters()
+    internal static Dictionary<string, Expression<Func<Item, bool>>> Filters()
     {
         // Captured variables, as callers write them.
         var bucket = 3;

@@ -4,14 +4,25 @@ using SkRerank.VectorStore;
 
 namespace SkRerank.Tests.VectorStore;
 
-public class MovieCollectionTests
+/// <summary>Collection behaviour every store must show; run on the in-memory store and on PostgreSQL (see the subclasses below).</summary>
+public abstract class MovieCollectionTests
 {
+    /// <summary>An empty, created collection of the store under test; the attributes describe the movie when <paramref name="definition"/> is null.</summary>
+    protected abstract Task<VectorStoreCollection<int, Movie>> CreateAsync(VectorStoreCollectionDefinition? definition);
+
+    private async Task<VectorStoreCollection<int, Movie>> CollectionAsync()
+    {
+        var collection = await CreateAsync(MovieCollectionDefinition.Create(SampleMovies.Dimensions));
+        await collection.UpsertAsync(SampleMovies.Create());
+        return collection;
+    }
+
     private static float[] VectorOf(Movie movie) => movie.Embedding!.Value.ToArray();
 
     [Fact]
     public async Task Get_returns_the_upserted_movie_with_its_vector_when_vectors_are_requested()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
 
         var heat = await collection.GetAsync(1, new RecordRetrievalOptions { IncludeVectors = true });
 
@@ -26,7 +37,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Get_leaves_the_vector_null_unless_vectors_are_requested()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
 
         var heat = await collection.GetAsync(1);
 
@@ -38,14 +49,14 @@ public class MovieCollectionTests
     [Fact]
     public async Task Get_of_an_unknown_key_returns_null()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
         Assert.Null(await collection.GetAsync(42));
     }
 
     [Fact]
     public async Task Batch_get_returns_the_found_movies_in_key_order_and_skips_unknown_keys()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
 
         var movies = await collection.GetAsync([4, 42, 1], new RecordRetrievalOptions { IncludeVectors = true }).ToListAsync();
 
@@ -56,7 +67,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Upserting_an_existing_key_replaces_the_movie_and_its_vector()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
 
         await collection.UpsertAsync(new Movie { Id = 1, Title = "Heat (1995)", Embedding = new float[] { 0, 0, 0, 1 } });
 
@@ -71,7 +82,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Delete_removes_a_movie_from_gets_and_searches()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
 
         await collection.DeleteAsync(1);
 
@@ -84,7 +95,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Batch_delete_removes_every_given_key_and_ignores_unknown_ones()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
 
         await collection.DeleteAsync([1, 3, 42]);
 
@@ -94,7 +105,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task A_deleted_key_can_be_upserted_again()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
         await collection.DeleteAsync(2);
 
         await collection.UpsertAsync(new Movie { Id = 2, Title = "Collateral", Embedding = new float[] { 0, 0, 1, 1 } });
@@ -106,7 +117,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Changing_the_upserted_object_afterwards_does_not_change_the_stored_movie()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
         var vector = new float[] { 0, 0, 0, 1 };
         var movie = new Movie { Id = 9, Title = "Thief", Genres = ["Crime"], Embedding = vector };
         await collection.UpsertAsync(movie);
@@ -125,7 +136,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Changing_a_returned_movie_does_not_change_the_stored_one()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
         var first = await collection.GetAsync(1, new RecordRetrievalOptions { IncludeVectors = true });
         first!.Title = "changed";
         first.Genres.Clear();
@@ -143,7 +154,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Search_filters_on_a_genre_the_movie_lists()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
 
         var results = await collection.SearchAsync(new float[] { 1, 0, 0, 0 }, 10,
             new VectorSearchOptions<Movie> { Filter = m => m.Genres.Contains("Action") }).ToListAsync();
@@ -154,7 +165,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Search_filters_on_director_equality_with_a_captured_value()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
         var director = "Christopher Nolan";
 
         var results = await collection.SearchAsync(new float[] { 1, 0, 0, 0 }, 10,
@@ -166,7 +177,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Search_combines_filter_conditions_with_and_or_not()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
 
         var crimeNotByMann = await collection.SearchAsync(new float[] { 1, 0, 0, 0 }, 10,
             new VectorSearchOptions<Movie> { Filter = m => m.Genres.Contains("Crime") && !(m.Director == "Michael Mann") }).ToListAsync();
@@ -180,7 +191,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Search_skip_pages_through_the_ranking()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
         var query = new float[] { 1, 0.2f, 0.1f, 0 };
 
         var all = await collection.SearchAsync(query, 5).Select(r => r.Record.Id).ToListAsync();
@@ -193,7 +204,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Search_returns_vectors_only_when_asked()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
 
         var without = await collection.SearchAsync(new float[] { 1, 0, 0, 0 }, 1).SingleAsync();
         var with = await collection.SearchAsync(new float[] { 1, 0, 0, 0 }, 1, new VectorSearchOptions<Movie> { IncludeVectors = true }).SingleAsync();
@@ -205,7 +216,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Movies_without_an_embedding_are_stored_but_never_found_by_vector_search()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
         await collection.UpsertAsync(new Movie { Id = 6, Title = "Untitled", Embedding = null });
 
         Assert.NotNull(await collection.GetAsync(6));
@@ -215,7 +226,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Filtered_get_applies_skip_top_and_ordering()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
         var options = new FilteredRecordRetrievalOptions<Movie>
         {
             Skip = 1,
@@ -232,7 +243,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Filtered_get_orders_descending_and_can_include_vectors()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
 
         var movies = await collection.GetAsync(m => m.Id > 1, 2, new FilteredRecordRetrievalOptions<Movie>
         {
@@ -247,7 +258,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task A_vector_of_the_wrong_length_is_rejected_and_the_batch_is_not_written()
     {
-        var collection = await SampleMovies.CollectionAsync();
+        var collection = await CollectionAsync();
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => collection.UpsertAsync(
         [
@@ -262,9 +273,7 @@ public class MovieCollectionTests
     [Fact]
     public async Task Attributes_describe_the_movie_when_no_definition_is_given()
     {
-        var store = new InMemoryVectorStore();
-        var collection = store.GetCollection<int, Movie>("movies");
-        await collection.EnsureCollectionExistsAsync();
+        var collection = await CreateAsync(definition: null);
         var vector = new float[Movie.DefaultDimensions];
         vector[7] = 1;
 
@@ -278,8 +287,24 @@ public class MovieCollectionTests
     [Fact]
     public async Task A_definition_wins_over_the_attributes()
     {
-        var collection = await SampleMovies.CollectionAsync(); // 4-d definition, while the attribute says 384
+        var collection = await CollectionAsync(); // 4-d definition, while the attribute says 384
 
         await Assert.ThrowsAsync<ArgumentException>(() => collection.UpsertAsync(new Movie { Id = 9, Embedding = new float[Movie.DefaultDimensions] }));
     }
+}
+
+public sealed class InMemoryMovieCollectionTests : MovieCollectionTests
+{
+    protected override async Task<VectorStoreCollection<int, Movie>> CreateAsync(VectorStoreCollectionDefinition? definition)
+    {
+        var collection = new InMemoryVectorStore().GetCollection<int, Movie>("movies", definition);
+        await collection.EnsureCollectionExistsAsync();
+        return collection;
+    }
+}
+
+public sealed class PostgresMovieCollectionTests : MovieCollectionTests
+{
+    protected override Task<VectorStoreCollection<int, Movie>> CreateAsync(VectorStoreCollectionDefinition? definition) =>
+        TestStores.PostgresAsync<int, Movie>(definition);
 }

@@ -1,0 +1,10 @@
+namespace SkRerank.Indexing;
+
+/// <summary>
+/// Which embedding model a persistent collection's stored vectors come from. A collection that records and enforces it
+/// (e.g. SkRerank.Postgres's, from its <c>EmbeddingModelId</c>) returns it from <c>GetService</c>; then
+/// <see cref="MovieIndexer"/> keeps the stored vectors of unchanged movies when it indexes with the same model, instead
+/// of embedding them again. Collections that do not return it are always re-embedded (the disk cache still applies).
+/// </summary>
+/// <param name="ModelId">The model id, as <c>EmbeddingGeneratorMetadata.DefaultModelId</c> names it.</param>
+public sealed record StoredEmbeddingModel(string ModelId);
