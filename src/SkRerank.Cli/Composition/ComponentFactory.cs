@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SkRerank.Embeddings;
 using SkRerank.Movies;
 using SkRerank.Onnx.Embeddings;
+using SkRerank.Onnx.HuggingFace;
 using SkRerank.Onnx.Reranking;
 using SkRerank.Together;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
@@ -18,7 +19,10 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
     private TogetherClients? _together;
     private readonly Dictionary<IEmbeddingGenerator<string, Embedding<float>>, DiskCachingEmbeddingGenerator> _diskCaches = new(ReferenceEqualityComparer.Instance);
 
-    public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together", "arctic-int8", "arctic-fp32", "minilm-int8", "minilm-fp32"];
+    public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together", "arctic-int8", "arctic-fp32", "minilm-int8", "minilm-fp32", "hf:OWNER/NAME", "a model folder"];
+
+    /// <summary>Where model download progress bars go (stderr); none when <see langword="null"/>.</summary>
+    public TextWriter? DownloadProgressWriter { get; init; }
     public static readonly string[] RerankerChoices = ["local", "together", "cross-encoder", "chat", "none"];
 
     /// <summary>The chat model that grades candidates for <c>--reranker chat</c> unless <c>--rerank-model</c> names another.</summary>
@@ -32,6 +36,8 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
     public void StartLoadingLocalModels(List<IDisposable> owned)
     {
         if (IsLocal(settings.EffectiveEmbeddings)) LocalModel(settings.EffectiveEmbeddings, owned);
+        // A bad model id or a missing folder is reported before anything loads.
+        else if (EmbeddingModelReference.TryParse(settings.EffectiveEmbeddings) is { } reference) reference.Validate();
         if (settings.EffectiveReranker == "local")
         {
             LocalModel(RerankerModel("arctic"), owned);
@@ -39,9 +45,11 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
         }
     }
 
-    public async Task<IEmbeddingGenerator<string, Embedding<float>>> CreateEmbeddingGeneratorAsync(string name, List<IDisposable> owned) => name switch
+    public async Task<IEmbeddingGenerator<string, Embedding<float>>> CreateEmbeddingGeneratorAsync(string name, List<IDisposable> owned, CancellationToken cancellationToken = default) => name switch
     {
         _ when IsLocal(name) => await LocalModel(name, owned).ConfigureAwait(false),
+        _ when EmbeddingModelReference.TryParse(name) is { } reference =>
+            Own(new QueryEmbeddingCache(await reference.CreateGeneratorAsync(cacheDirectory, HubOptions(), cancellationToken).ConfigureAwait(false)), owned),
         // Queries are embedded by the first stage and again by the reranker's similarity signal: one remote call.
         "together" => new QueryEmbeddingCache(CreateTogetherEmbeddingGenerator(owned)),
         _ => throw new CliException($"Unknown --embeddings '{name}'; use one of: {string.Join(", ", EmbeddingChoices)}."),
@@ -180,10 +188,17 @@ internal sealed class ComponentFactory(PipelineSettings settings, ILoggerFactory
             ?? throw new CliException("--reranker cross-encoder needs --rerank-model: a folder with model.onnx and vocab.txt (or tokenizer.json), or a Hugging Face id such as cross-encoder/ms-marco-MiniLM-L-6-v2.");
         var reranker = Directory.Exists(model)
             ? OnnxCrossEncoderReranker.FromDirectory(model)
-            : await OnnxCrossEncoderReranker.FromHuggingFaceAsync(model, Path.Combine(cacheDirectory, "models"), cancellationToken: cancellationToken).ConfigureAwait(false);
+            : await OnnxCrossEncoderReranker.FromHuggingFaceAsync(
+                EmbeddingModelReference.WithoutHubPrefix(model), Path.Combine(cacheDirectory, "models"), HubOptions(), cancellationToken: cancellationToken).ConfigureAwait(false);
         owned.Add(reranker);
         return reranker;
     }
+
+    // HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE come from the environment, as in the Hugging Face tools.
+    private HuggingFaceHubOptions HubOptions() => new()
+    {
+        Progress = DownloadProgressWriter is { } writer ? new Output.DownloadProgressBar(writer) : null,
+    };
 
     /// <summary>
     /// Disposes a model that is loading in the background, after waiting for the load to end: a process that exits

@@ -63,14 +63,17 @@ internal sealed class SearchPipeline : IAsyncDisposable
     {
         var logger = loggerFactory.CreateLogger("SkRerank.Cli");
         var cacheDirectory = CacheDirectory.Resolve(settings.CacheDir);
-        var components = new ComponentFactory(settings, loggerFactory, cacheDirectory);
+        var components = new ComponentFactory(settings, loggerFactory, cacheDirectory)
+        {
+            DownloadProgressWriter = settings.ShowProgress ? progressWriter : null,
+        };
         components.StartLoadingLocalModels(owned);
         var locator = new MovieDatasetLocator(logger: logger);
         var datasetPath = await locator.LocateAsync(settings.Dataset, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (locator.Downloaded) progressWriter.WriteLine($"Downloaded the cookbook's movies.json to {datasetPath}");
         var movies = await MovieDataset.LoadAsync(datasetPath, cancellationToken).ConfigureAwait(false);
 
-        var embedder = await components.CreateEmbeddingGeneratorAsync(settings.EffectiveEmbeddings, owned).ConfigureAwait(false);
+        var embedder = await components.CreateEmbeddingGeneratorAsync(settings.EffectiveEmbeddings, owned, cancellationToken).ConfigureAwait(false);
         var cached = components.Cached(embedder, owned);
 
         // Remote models of unknown size tell us by embedding one text (a document, so the disk cache keeps it).
