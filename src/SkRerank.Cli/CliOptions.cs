@@ -29,7 +29,7 @@ internal static class CliOptions
 
     public static readonly Option<string?> Embeddings = new("--embeddings")
     {
-        Description = "First-stage embeddings: arctic (default offline), minilm, or together. Offline models run in int8 (quantized once, kept in the cache folder); arctic-fp32 and minilm-fp32 pick the float models (the local reranker's arctic signal follows), arctic-int8 and minilm-int8 name the default explicitly.",
+        Description = "First-stage embeddings: arctic (default offline), minilm, or together. Offline models run in int8 (quantized once, kept in the cache folder); arctic-fp32 and minilm-fp32 pick the float models (the local reranker's arctic signal follows), arctic-int8 and minilm-int8 name the default explicitly. hf:OWNER/NAME runs any sentence-transformers model with an ONNX export from Hugging Face (downloaded once into the cache folder; HF_ENDPOINT and HF_TOKEN honoured), a folder path one in the same layout.",
         Recursive = true,
     };
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using SkRerank.DependencyInjection;
 using SkRerank.Onnx.Embeddings;
+using SkRerank.Onnx.HuggingFace;
 using SkRerank.Onnx.Reranking;
 using SkRerank.Reranking;
 using SkRerank.Together;
@@ -17,7 +18,10 @@ namespace SkRerank.Cli.Composition;
 /// </summary>
 internal sealed class ComponentFactory(PipelineSettings settings, string cacheDirectory)
 {
-    public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together", "arctic-int8", "arctic-fp32", "minilm-int8", "minilm-fp32"];
+    public static readonly string[] EmbeddingChoices = ["arctic", "minilm", "together", "arctic-int8", "arctic-fp32", "minilm-int8", "minilm-fp32", "hf:OWNER/NAME", "a model folder"];
+
+    /// <summary>Where model download progress bars go (stderr); none when <see langword="null"/>.</summary>
+    public TextWriter? DownloadProgressWriter { get; init; }
     public static readonly string[] RerankerChoices = ["local", "together", "cross-encoder", "chat", "none"];
 
     /// <summary>The chat model that grades candidates for <c>--reranker chat</c> unless <c>--rerank-model</c> names another.</summary>
@@ -27,7 +31,8 @@ internal sealed class ComponentFactory(PipelineSettings settings, string cacheDi
     public void Validate()
     {
         var embeddings = settings.EffectiveEmbeddings;
-        if (!IsLocal(embeddings) && embeddings != "together")
+        if (EmbeddingModelReference.TryParse(embeddings) is { } reference) reference.Validate();
+        else if (!IsLocal(embeddings) && embeddings != "together")
             throw new CliException($"Unknown --embeddings '{settings.Embeddings}'; use one of: {string.Join(", ", EmbeddingChoices)}.");
         var reranker = settings.EffectiveReranker;
         if (!RerankerChoices.Contains(reranker))
@@ -43,16 +48,17 @@ internal sealed class ComponentFactory(PipelineSettings settings, string cacheDi
     }
 
     /// <summary>Registers the movie search with the chosen components; <paramref name="crossEncoder"/> is the loaded <c>--reranker cross-encoder</c>, if chosen.</summary>
-    public MovieSearchBuilder Register(IServiceCollection services, IReranker? crossEncoder)
+    /// <remarks><paramref name="namedModel"/> is the loaded <c>--embeddings hf:OWNER/NAME</c> or folder model, if chosen.</remarks>
+    public MovieSearchBuilder Register(IServiceCollection services, IReranker? crossEncoder, OnnxEmbeddingModel? namedModel = null)
     {
         var embeddings = settings.EffectiveEmbeddings;
         var reranker = settings.EffectiveReranker;
         MovieSearchBuilder builder;
-        if (IsLocal(embeddings))
+        if (IsLocal(embeddings) || namedModel is not null)
         {
             builder = services.AddLocalMovieSearch(o =>
             {
-                o.EmbeddingModel = LocalEmbeddingModel(embeddings, cacheDirectory);
+                o.EmbeddingModel = namedModel ?? LocalEmbeddingModel(embeddings, cacheDirectory);
                 o.CacheDirectory = cacheDirectory;
                 o.Rerank = reranker == "local";
             });
@@ -112,8 +118,24 @@ internal sealed class ComponentFactory(PipelineSettings settings, string cacheDi
         var model = settings.RerankModel!;
         return Directory.Exists(model)
             ? OnnxCrossEncoderReranker.FromDirectory(model)
-            : await OnnxCrossEncoderReranker.FromHuggingFaceAsync(model, Path.Combine(cacheDirectory, "models"), cancellationToken: cancellationToken).ConfigureAwait(false);
+            : await OnnxCrossEncoderReranker.FromHuggingFaceAsync(
+                EmbeddingModelReference.WithoutHubPrefix(model), Path.Combine(cacheDirectory, "models"), HubOptions(), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Downloads (once) or reads the <c>--embeddings hf:OWNER/NAME</c> or folder model; <see langword="null"/> for a
+    /// built-in or remote choice.
+    /// </summary>
+    public async Task<OnnxEmbeddingModel?> LoadNamedEmbeddingModelAsync(CancellationToken cancellationToken) =>
+        EmbeddingModelReference.TryParse(settings.EffectiveEmbeddings) is { } reference
+            ? await reference.LoadModelAsync(cacheDirectory, HubOptions(), cancellationToken).ConfigureAwait(false)
+            : null;
+
+    // HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE come from the environment, as in the Hugging Face tools.
+    private HuggingFaceHubOptions HubOptions() => new()
+    {
+        Progress = DownloadProgressWriter is { } writer ? new Output.DownloadProgressBar(writer) : null,
+    };
 
     // An LLM grades the candidates through any OpenAI-compatible /chat/completions (Together's by default).
     private ChatCompletionReranker CreateChatReranker(IServiceProvider services)

@@ -5,7 +5,7 @@ internal sealed record PipelineSettings
 {
     /// <summary>"local" or "together": the default for both stages.</summary>
     public string Provider { get; init; } = "local";
-    /// <summary>arctic | minilm (int8), arctic-int8 | arctic-fp32 | minilm-int8 | minilm-fp32, or together; null follows <see cref="Provider"/>.</summary>
+    /// <summary>arctic | minilm (int8), arctic-int8 | arctic-fp32 | minilm-int8 | minilm-fp32, together, hf:OWNER/NAME or a model folder; null follows <see cref="Provider"/>.</summary>
     public string? Embeddings { get; init; }
     /// <summary>local | together | none | cross-encoder | chat; null follows <see cref="Provider"/>.</summary>
     public string? Reranker { get; init; }
@@ -50,7 +50,9 @@ internal sealed record PipelineSettings
     public string FirstStagePrecision => EffectiveEmbeddings.EndsWith("-fp32", StringComparison.Ordinal) ? "fp32" : DefaultPrecision;
 
     /// <summary>The embedding choice after applying the provider default; a local model is named with its precision, e.g. arctic-int8.</summary>
-    public string EffectiveEmbeddings => (Embeddings ?? (Provider == "together" ? "together" : "arctic")).ToLowerInvariant() switch
+    public string EffectiveEmbeddings => Embeddings is { } named && EmbeddingModelReference.TryParse(named) is not null
+        ? named // hf:Owner/Name and folders keep their case
+        : (Embeddings ?? (Provider == "together" ? "together" : "arctic")).ToLowerInvariant() switch
     {
         var local when local is "arctic" or "minilm" => $"{local}-{DefaultPrecision}",
         var other => other,

@@ -72,15 +72,16 @@ internal sealed class SearchPipeline : IAsyncDisposable
     {
         var logger = loggerFactory.CreateLogger("SkRerank.Cli");
         var cacheDirectory = CacheDirectory.Resolve(settings.CacheDir);
-        var components = new ComponentFactory(settings, cacheDirectory);
+        var components = new ComponentFactory(settings, cacheDirectory) { DownloadProgressWriter = settings.ShowProgress ? progressWriter : null };
         components.Validate();
         var crossEncoder = await components.LoadCrossEncoderAsync(cancellationToken).ConfigureAwait(false);
+        var namedModel = await components.LoadNamedEmbeddingModelAsync(cancellationToken).ConfigureAwait(false);
         if (crossEncoder is IDisposable disposableCrossEncoder) owned.Add(disposableCrossEncoder);
 
         var services = new ServiceCollection();
         services.AddSingleton(loggerFactory);
         services.AddLogging();
-        components.Register(services, crossEncoder).Configure(options =>
+        components.Register(services, crossEncoder, namedModel).Configure(options =>
         {
             options.Candidates = settings.Candidates;
             options.MinRelevanceScore = settings.MinScore;

@@ -9,8 +9,9 @@ internal static class SettingsCheck
     public static void Validate(PipelineSettings settings)
     {
         var embeddings = settings.EffectiveEmbeddings;
-        // hf:… names are resolved (and downloaded) by the factory; everything else must be a known name.
-        if (!embeddings.StartsWith("hf:", StringComparison.Ordinal) && !ComponentFactory.EmbeddingChoices.Contains(embeddings)
+        // hf:… names and model folders are checked here and resolved (downloaded) by the factory; anything else must be a known name.
+        if (EmbeddingModelReference.TryParse(embeddings) is { } reference) reference.Validate();
+        else if (!ComponentFactory.EmbeddingChoices.Contains(embeddings)
             && !ComponentFactory.EmbeddingChoices.Contains(embeddings.Replace("-int8", "", StringComparison.Ordinal)))
             throw new CliException($"Unknown --embeddings '{settings.Embeddings}'; use one of: {string.Join(", ", ComponentFactory.EmbeddingChoices)}.");
         var reranker = settings.EffectiveReranker;

@@ -9,7 +9,7 @@ namespace SkRerank.Onnx.Embeddings;
 /// <summary>
 /// Embeds text offline with a BERT-family ONNX model (<see cref="OnnxEmbeddingModel"/>) on ONNX Runtime. Inputs are
 /// sorted by token length and run in batches padded only to their own longest text; results come back in input order,
-/// L2-normalised. <see cref="EmbeddingInputType.Query"/> inputs (see <see cref="EmbeddingInputTypeExtensions.GetInputType"/>)
+/// pooled as the model says and L2-normalised unless the model says not to (<see cref="OnnxEmbeddingModel.Normalize"/>). <see cref="EmbeddingInputType.Query"/> inputs (see <see cref="EmbeddingInputTypeExtensions.GetInputType"/>)
 /// get the model's query prefix. Thread-safe: one session serves concurrent calls.
 /// </summary>
 /// <remarks>
@@ -37,7 +37,8 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         options ??= new OnnxEmbeddingGeneratorOptions();
         options.Validate();
         Model = model;
-        _maxTokens = options.MaxTokens;
+        // The model's own limit (sentence-transformers' max_seq_length) caps the option.
+        _maxTokens = Math.Max(3, Math.Min(options.MaxTokens, model.MaxTokens ?? int.MaxValue));
         _batchSize = options.BatchSize;
         _concurrentBatches = options.MaxConcurrentBatches;
 
@@ -177,28 +178,53 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             var length = (int)shape[1];
             var width = (int)shape[2];
             var tokens = data.Slice(row * length * width, length * width);
-            if (Model.Pooling == EmbeddingPooling.Cls)
+            var mask = batch.AttentionMask.Slice(row * batch.SequenceLength, batch.SequenceLength);
+            vector = PoolTokens(Model.Pooling, tokens, mask, length, width);
+        }
+
+        if (!Model.Normalize) return vector;
+        var norm = TensorPrimitives.Norm<float>(vector);
+        if (norm > 0) TensorPrimitives.Divide(vector, norm, vector);
+        return vector;
+    }
+
+    private static float[] PoolTokens(EmbeddingPooling pooling, ReadOnlySpan<float> tokens, ReadOnlySpan<long> mask, int length, int width)
+    {
+        if (pooling == EmbeddingPooling.Cls) return tokens[..width].ToArray();
+        var vector = new float[width];
+        var counted = 0;
+        var last = 0;
+        for (var t = 0; t < length; t++)
+        {
+            if (mask[t] == 0) continue;
+            var token = tokens.Slice(t * width, width);
+            if (pooling == EmbeddingPooling.Max)
             {
-                vector = tokens[..width].ToArray();
+                if (counted == 0) token.CopyTo(vector);
+                else TensorPrimitives.Max(vector, token, vector);
             }
             else
             {
-                vector = new float[width];
-                var mask = batch.AttentionMask.Slice(row * batch.SequenceLength, batch.SequenceLength);
-                var counted = 0;
-                for (var t = 0; t < length; t++)
-                {
-                    if (mask[t] == 0) continue;
-                    TensorPrimitives.Add(vector, tokens.Slice(t * width, width), vector);
-                    counted++;
-                }
-
-                if (counted > 0) TensorPrimitives.Divide(vector, counted, vector);
+                TensorPrimitives.Add(vector, token, vector);
             }
+
+            counted++;
+            last = t;
         }
 
-        var norm = TensorPrimitives.Norm<float>(vector);
-        if (norm > 0) TensorPrimitives.Divide(vector, norm, vector);
+        if (counted == 0) return vector;
+        return pooling switch
+        {
+            EmbeddingPooling.Mean => Divide(vector, counted),
+            EmbeddingPooling.MeanSqrtLength => Divide(vector, MathF.Sqrt(counted)),
+            EmbeddingPooling.LastToken => tokens.Slice(last * width, width).ToArray(),
+            _ => vector,
+        };
+    }
+
+    private static float[] Divide(float[] vector, float by)
+    {
+        TensorPrimitives.Divide(vector, by, vector);
         return vector;
     }
 

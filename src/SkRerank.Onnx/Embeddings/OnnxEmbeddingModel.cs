@@ -1,7 +1,10 @@
 using System.Reflection;
 using Microsoft.ML.OnnxRuntime;
 using SkRerank.Embeddings;
+using SkRerank.Onnx.HuggingFace;
 using SkRerank.Onnx.Quantization;
+using SkRerank.Onnx.Runtime;
+using SkRerank.Onnx.ModelFiles;
 
 namespace SkRerank.Onnx.Embeddings;
 
@@ -26,8 +29,12 @@ public sealed class OnnxEmbeddingModel
         Func<Stream> openVocabulary,
         Func<byte[]> readModel,
         Func<string> identity,
-        bool isQuantized = false)
+        bool isQuantized = false,
+        bool normalize = true,
+        int? maxTokens = null)
     {
+        Normalize = normalize;
+        MaxTokens = maxTokens;
         ModelId = modelId;
         Pooling = pooling;
         QueryPrefix = queryPrefix;
@@ -89,6 +96,15 @@ public sealed class OnnxEmbeddingModel
     /// <summary>Whether text is lower-cased and stripped of accents before WordPiece (uncased models).</summary>
     public bool LowerCase { get; }
 
+    /// <summary>
+    /// Whether vectors are scaled to unit length (a sentence-transformers Normalize module). Cosine similarity ranks the
+    /// same either way; dot products and stored vectors differ.
+    /// </summary>
+    public bool Normalize { get; }
+
+    /// <summary>The model's longest input in tokens (sentence-transformers' <c>max_seq_length</c>); <see langword="null"/> leaves it to <see cref="OnnxEmbeddingGeneratorOptions.MaxTokens"/>.</summary>
+    public int? MaxTokens { get; }
+
     /// <summary>Whether this is an int8 variant made by <see cref="Quantized"/>.</summary>
     public bool IsQuantized { get; }
 
@@ -137,7 +153,9 @@ public sealed class OnnxEmbeddingModel
             _openVocabulary,
             Load,
             Key,
-            isQuantized: true);
+            isQuantized: true,
+            Normalize,
+            MaxTokens);
     }
 
     /// <summary>Describes a model from files on disk.</summary>
@@ -181,6 +199,64 @@ public sealed class OnnxEmbeddingModel
             });
     }
 
+    /// <summary>
+    /// Describes a sentence-transformers model from a folder in its Hugging Face repository layout (e.g. a clone of
+    /// BAAI/bge-base-en-v1.5, or a snapshot folder of the model cache): the ONNX graph <c>onnx/model.onnx</c> (or
+    /// <c>model.onnx</c>), <c>vocab.txt</c> or <c>tokenizer.json</c>, and the configuration: pooling from
+    /// <c>1_Pooling/config.json</c>, normalization from <c>modules.json</c>, query and document prompts from
+    /// <c>config_sentence_transformers.json</c>, casing from <c>tokenizer_config.json</c> and the longest input from
+    /// <c>sentence_bert_config.json</c>.
+    /// </summary>
+    /// <remarks>
+    /// Missing configuration files get sentence-transformers' own defaults for a plain transformer: mean pooling,
+    /// normalized, no prompts, lower-case for <c>vocab.txt</c>. A Dense module, a pooling mode other than cls, mean, max,
+    /// mean_sqrt_len or lasttoken, or a non-WordPiece tokenizer are refused rather than run differently from the original.
+    /// </remarks>
+    /// <param name="directory">The model folder.</param>
+    /// <param name="modelId">The name reported as the embeddings' model id; the folder name by default.</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="ModelConfigurationException">The graph or tokenizer is missing, or the configuration is not supported.</exception>
+    public static OnnxEmbeddingModel FromDirectory(string directory, string? modelId = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var folder = Path.GetFullPath(directory);
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Model folder not found: {folder}");
+        modelId ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
+        var files = SentenceTransformersReader.ReadAsync(modelId, (path, _) => Task.FromResult(InFolder(folder, path)), CancellationToken.None)
+            .GetAwaiter().GetResult();
+        return FromSentenceTransformers(modelId, files);
+    }
+
+    /// <summary>
+    /// Describes a sentence-transformers model published on the Hugging Face Hub with an ONNX export (bge, e5, gte,
+    /// all-MiniLM, ...), e.g. "BAAI/bge-base-en-v1.5" or "owner/name@revision", downloading its files once into
+    /// <paramref name="cacheDirectory"/>'s <c>models</c> subfolder; later calls, and later runs, read the cache without
+    /// the network. Configuration is read as <see cref="FromDirectory"/> does.
+    /// </summary>
+    /// <param name="repositoryId">"owner/name", optionally "@revision" (branch, tag or commit; "main" by default).</param>
+    /// <param name="cacheDirectory">
+    /// The cache root (as <c>--cache-dir</c> or <c>LocalMovieSearchOptions.CacheDirectory</c>); <see langword="null"/>
+    /// uses <c>SKRERANK_CACHE_DIR</c>, else the user cache folder.
+    /// </param>
+    /// <param name="hubOptions">Endpoint, token, client and progress; from <c>HF_ENDPOINT</c>, <c>HF_TOKEN</c> and <c>HF_HUB_OFFLINE</c> when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops the download; what arrived is resumed next time.</param>
+    /// <exception cref="ArgumentException"><paramref name="repositoryId"/> is not of the form owner/name.</exception>
+    /// <exception cref="HuggingFace.HuggingFaceDownloadException">A file could not be downloaded or failed its checksum.</exception>
+    /// <exception cref="ModelConfigurationException">The graph or tokenizer is missing, or the configuration is not supported.</exception>
+    public static async Task<OnnxEmbeddingModel> FromHuggingFaceAsync(
+        string repositoryId,
+        string? cacheDirectory = null,
+        HuggingFaceHubOptions? hubOptions = null,
+        CancellationToken cancellationToken = default)
+    {
+        var repository = HuggingFaceRepositoryId.Parse(repositoryId);
+        using var downloader = new HuggingFaceDownloader(Path.Combine(CacheDirectory.Resolve(cacheDirectory), "models"), hubOptions);
+        var name = repository.ToString();
+        var files = await SentenceTransformersReader.ReadAsync(
+            name, (path, token) => downloader.GetFileAsync(repository, path, required: false, token), cancellationToken).ConfigureAwait(false);
+        return FromSentenceTransformers(name, files);
+    }
+
     /// <inheritdoc />
     public override string ToString() => ModelId;
 
@@ -211,6 +287,40 @@ public sealed class OnnxEmbeddingModel
             if (!line.StartsWith("##", StringComparison.Ordinal) && !line.StartsWith('[')) words.Add(line);
         }
         return words;
+    }
+
+    private static OnnxEmbeddingModel FromSentenceTransformers(string modelId, SentenceTransformersModel files)
+    {
+        var modelPath = files.ModelPath;
+        var vocabularyPath = files.VocabularyPath;
+        return new OnnxEmbeddingModel(
+            modelId,
+            files.Pooling,
+            files.QueryPrefix,
+            files.DocumentPrefix,
+            files.LowerCase,
+            options => new InferenceSession(modelPath, options),
+            () => OpenVocabularyFile(vocabularyPath),
+            () => File.ReadAllBytes(modelPath),
+            () =>
+            {
+                var file = new FileInfo(modelPath);
+                return $"{file.FullName}|{file.Length}|{file.LastWriteTimeUtc.Ticks}";
+            },
+            normalize: files.Normalize,
+            maxTokens: files.MaxTokens);
+    }
+
+    // The generator reads vocab.txt format; a tokenizer.json's WordPiece vocabulary is turned into it.
+    private static Stream OpenVocabularyFile(string path) =>
+        path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+            ? new MemoryStream(System.Text.Encoding.UTF8.GetBytes(WordPieceVocabulary.ReadTokenizerJson(File.ReadAllBytes(path), path).VocabTxt))
+            : File.OpenRead(path);
+
+    private static string? InFolder(string folder, string relativePath)
+    {
+        var path = Path.Combine([folder, .. relativePath.Split('/')]);
+        return File.Exists(path) ? path : null;
     }
 
     private static OnnxEmbeddingModel FromEmbeddedResources(

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using SkRerank.Onnx.HuggingFace;
 using SkRerank.Onnx.Runtime;
 using SkRerank.Reranking;
 
@@ -16,8 +17,6 @@ namespace SkRerank.Onnx.Reranking;
 /// </remarks>
 public sealed class OnnxCrossEncoderReranker : IReranker, IDisposable
 {
-    private const string HuggingFaceBaseUrl = "https://huggingface.co";
-
     private readonly BertSession _session;
     private readonly BertEncoder _encoder;
     private readonly OnnxCrossEncoderRerankerOptions _options;
@@ -75,61 +74,64 @@ public sealed class OnnxCrossEncoderReranker : IReranker, IDisposable
     }
 
     /// <summary>
-    /// Loads a cross-encoder published on Hugging Face with an ONNX export (e.g. "cross-encoder/ms-marco-MiniLM-L-6-v2"),
-    /// downloading <c>onnx/model.onnx</c> and <c>vocab.txt</c> (or <c>tokenizer.json</c>) once into
-    /// <paramref name="cacheDirectory"/>; later calls load the cached files without the network.
+    /// Loads a cross-encoder published on Hugging Face with an ONNX export (e.g. "cross-encoder/ms-marco-MiniLM-L-6-v2",
+    /// optionally "@revision"), downloading <c>onnx/model.onnx</c> (or <c>model.onnx</c>), <c>vocab.txt</c> (or
+    /// <c>tokenizer.json</c>) and <c>tokenizer_config.json</c> once into <paramref name="cacheDirectory"/>, checksummed and
+    /// resumable (<see cref="HuggingFaceDownloader"/>); later calls load the cached files without the network.
+    /// <c>HF_ENDPOINT</c>, <c>HF_TOKEN</c> and <c>HF_HUB_OFFLINE</c> are honoured.
     /// </summary>
     /// <param name="modelId">The repository id, "owner/name".</param>
-    /// <param name="cacheDirectory">Root of the cache; the model goes to a subfolder named after the id.</param>
+    /// <param name="cacheDirectory">The folder holding downloaded models (the CLI uses <c>{cache}/models</c>).</param>
     /// <param name="httpClient">Client for the download; a new one when <see langword="null"/>.</param>
     /// <param name="options">Reranker settings.</param>
-    /// <param name="cancellationToken">Cancels the download.</param>
-    /// <exception cref="InvalidOperationException">A file could not be downloaded; the message says where to put it by hand.</exception>
-    public static async Task<OnnxCrossEncoderReranker> FromHuggingFaceAsync(
+    /// <param name="cancellationToken">Cancels the download; what arrived is resumed next time.</param>
+    /// <exception cref="ArgumentException"><paramref name="modelId"/> is not of the form owner/name.</exception>
+    /// <exception cref="HuggingFaceDownloadException">A file could not be downloaded or verified; the message says what to do.</exception>
+    public static Task<OnnxCrossEncoderReranker> FromHuggingFaceAsync(
         string modelId,
         string cacheDirectory,
         HttpClient? httpClient = null,
+        OnnxCrossEncoderRerankerOptions? options = null,
+        CancellationToken cancellationToken = default) =>
+        FromHuggingFaceAsync(modelId, cacheDirectory, new HuggingFaceHubOptions { HttpClient = httpClient }, options, cancellationToken);
+
+    /// <summary>
+    /// Loads a cross-encoder from the Hugging Face Hub as <see cref="FromHuggingFaceAsync(string, string, HttpClient?, OnnxCrossEncoderRerankerOptions?, CancellationToken)"/>
+    /// does, with the Hub's endpoint, token, client and progress reporting given explicitly.
+    /// </summary>
+    /// <param name="modelId">The repository id, "owner/name".</param>
+    /// <param name="cacheDirectory">The folder holding downloaded models.</param>
+    /// <param name="hubOptions">Endpoint, token, client and progress.</param>
+    /// <param name="options">Reranker settings.</param>
+    /// <param name="cancellationToken">Cancels the download; what arrived is resumed next time.</param>
+    public static async Task<OnnxCrossEncoderReranker> FromHuggingFaceAsync(
+        string modelId,
+        string cacheDirectory,
+        HuggingFaceHubOptions hubOptions,
         OnnxCrossEncoderRerankerOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
         ArgumentException.ThrowIfNullOrWhiteSpace(cacheDirectory);
-        var parts = modelId.Split('/');
-        if (parts.Length != 2 || parts.Any(p => p.Length == 0 || p == "." || p == ".." || p.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0))
-        {
-            throw new ArgumentException($"'{modelId}' is not a Hugging Face model id of the form owner/name.", nameof(modelId));
-        }
+        ArgumentNullException.ThrowIfNull(hubOptions);
+        var repository = HuggingFaceRepositoryId.Parse(modelId);
+        using var downloader = new HuggingFaceDownloader(cacheDirectory, hubOptions);
+        Task<string?> Get(string path) => downloader.GetFileAsync(repository, path, required: false, cancellationToken);
 
-        var folder = Path.Combine(cacheDirectory, parts[0] + "--" + parts[1]);
-        Directory.CreateDirectory(folder);
-        var ownsClient = httpClient is null;
-        httpClient ??= new HttpClient();
-        try
-        {
-            var modelPath = Path.Combine(folder, "model.onnx");
-            if (!File.Exists(modelPath))
-            {
-                await DownloadAsync(httpClient, modelId, "onnx/model.onnx", modelPath, folder, optional: false, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (!File.Exists(Path.Combine(folder, "vocab.txt")) && !File.Exists(Path.Combine(folder, "tokenizer.json")))
-            {
-                // Some repositories ship only tokenizer.json; a 404 on vocab.txt sends us there.
-                var found = await DownloadAsync(httpClient, modelId, "vocab.txt", Path.Combine(folder, "vocab.txt"), folder, optional: true, cancellationToken).ConfigureAwait(false);
-                if (!found)
-                {
-                    await DownloadAsync(httpClient, modelId, "tokenizer.json", Path.Combine(folder, "tokenizer.json"), folder, optional: false, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-        finally
-        {
-            if (ownsClient) httpClient.Dispose();
-        }
+        var model = await Get("onnx/model.onnx").ConfigureAwait(false) ?? await Get("model.onnx").ConfigureAwait(false)
+            ?? throw new HuggingFaceDownloadException($"{repository} has no ONNX export (onnx/model.onnx or model.onnx); export one and use its folder.");
+        var vocabulary = await Get("vocab.txt").ConfigureAwait(false) ?? await Get("tokenizer.json").ConfigureAwait(false)
+            ?? throw new HuggingFaceDownloadException($"{repository} has neither vocab.txt nor tokenizer.json.");
 
         options = Copy(options ?? new OnnxCrossEncoderRerankerOptions());
-        options.ModelId ??= modelId;
-        return FromDirectory(folder, options);
+        options.ModelId ??= repository.ToString();
+        // tokenizer_config.json's do_lower_case overrides the tokenizer's own normalizer, as in Hugging Face's tokenizers.
+        if (options.LowerCase is null && await Get("tokenizer_config.json").ConfigureAwait(false) is { } tokenizerConfig)
+        {
+            options.LowerCase = ReadDoLowerCase(tokenizerConfig);
+        }
+
+        return new OnnxCrossEncoderReranker(model, vocabulary, options);
     }
 
     /// <inheritdoc />
@@ -243,38 +245,20 @@ public sealed class OnnxCrossEncoderReranker : IReranker, IDisposable
         ConfigureSessionOptions = options.ConfigureSessionOptions,
     };
 
-    private static async Task<bool> DownloadAsync(
-        HttpClient httpClient,
-        string modelId,
-        string file,
-        string destination,
-        string folder,
-        bool optional,
-        CancellationToken cancellationToken)
+    private static bool? ReadDoLowerCase(string tokenizerConfigPath)
     {
-        var url = $"{HuggingFaceBaseUrl}/{modelId}/resolve/main/{file}";
-        var partial = destination + ".partial";
         try
         {
-            using var response = await httpClient.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            if (optional && response.StatusCode == System.Net.HttpStatusCode.NotFound) return false;
-            response.EnsureSuccessStatusCode();
-            await using (var target = File.Create(partial))
-            {
-                await response.Content.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
-            }
-
-            // Only a complete file gets the real name, so an interrupted download is retried rather than loaded.
-            File.Move(partial, destination, overwrite: true);
-            return true;
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(tokenizerConfigPath));
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("do_lower_case", out var value)
+                && value.ValueKind is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False
+                ? value.GetBoolean()
+                : null;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (System.Text.Json.JsonException)
         {
-            File.Delete(partial);
-            throw new InvalidOperationException(
-                $"Could not download {url} from Hugging Face: {e.Message.TrimEnd('.')}; put model.onnx and vocab.txt "
-                + $"(or tokenizer.json) in {Path.GetFullPath(folder)} to use the model offline.",
-                e);
+            return null; // the tokenizer's own casing applies
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using SkRerank.Onnx.HuggingFace;
 using SkRerank.Onnx.Reranking;
 using SkRerank.Reranking;
 
@@ -240,19 +241,21 @@ public sealed class OnnxCrossEncoderRerankerTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_internet_loading_from_Hugging_Face_says_what_failed_and_where_to_put_the_files()
+    public async Task Without_internet_loading_from_Hugging_Face_names_the_model_the_host_and_what_to_do()
     {
         using var http = new HttpClient(new FakeHuggingFace(_ => throw new HttpRequestException("Connection refused (huggingface.co:443)")));
         var cache = Folder("cache");
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+        var error = await Assert.ThrowsAsync<HuggingFaceDownloadException>(
             () => OnnxCrossEncoderReranker.FromHuggingFaceAsync("cross-encoder/ms-marco-MiniLM-L-6-v2", cache, http));
 
         Assert.StartsWith(
-            "Could not download https://huggingface.co/cross-encoder/ms-marco-MiniLM-L-6-v2/resolve/main/onnx/model.onnx from Hugging Face: Connection refused",
+            "Could not reach huggingface.co to download cross-encoder/ms-marco-MiniLM-L-6-v2 onnx/model.onnx: Connection refused",
             error.Message);
-        Assert.Contains($"put model.onnx and vocab.txt (or tokenizer.json) in {Path.Combine(cache, "cross-encoder--ms-marco-MiniLM-L-6-v2")}", error.Message);
-        Assert.False(File.Exists(Path.Combine(cache, "cross-encoder--ms-marco-MiniLM-L-6-v2", "model.onnx.partial")));
+        Assert.Contains("HF_ENDPOINT", error.Message);
+        Assert.Contains("local folder", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.False(Directory.Exists(Path.Combine(cache, "models--cross-encoder--ms-marco-MiniLM-L-6-v2", "snapshots")));
     }
 
     [Fact]
@@ -260,11 +263,10 @@ public sealed class OnnxCrossEncoderRerankerTests : IDisposable
     {
         using var http = new HttpClient(new FakeHuggingFace(_ => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)));
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+        var error = await Assert.ThrowsAsync<HuggingFaceDownloadException>(
             () => OnnxCrossEncoderReranker.FromHuggingFaceAsync("owner/model", Folder("cache"), http));
 
-        Assert.Contains("Could not download https://huggingface.co/owner/model/resolve/main/onnx/model.onnx", error.Message);
-        Assert.Contains("503", error.Message);
+        Assert.StartsWith("Could not download owner/model onnx/model.onnx from huggingface.co: HTTP 503", error.Message);
     }
 
     [Fact]
@@ -277,7 +279,7 @@ public sealed class OnnxCrossEncoderRerankerTests : IDisposable
         using var http = new HttpClient(new FakeHuggingFace(request =>
         {
             var url = request.RequestUri!.ToString();
-            served.Add(url);
+            served.Add($"{request.Method} {url}");
             return url switch
             {
                 "https://huggingface.co/owner/tiny/resolve/main/onnx/model.onnx" =>
@@ -295,9 +297,10 @@ public sealed class OnnxCrossEncoderRerankerTests : IDisposable
             Assert.Equal(1, (await first.RerankAsync(Query, Documents))[0].Index);
         }
 
-        Assert.Equal(3, served.Count); // model.onnx, vocab.txt (404), tokenizer.json
+        // onnx/model.onnx (HEAD, GET), vocab.txt (HEAD: 404), tokenizer.json (HEAD, GET), tokenizer_config.json (HEAD: 404)
+        Assert.Equal(6, served.Count);
         using var second = await OnnxCrossEncoderReranker.FromHuggingFaceAsync("owner/tiny", cache, http);
-        Assert.Equal(3, served.Count);
+        Assert.Equal(6, served.Count);
     }
 
     [Theory]

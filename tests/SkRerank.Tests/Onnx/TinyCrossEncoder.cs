@@ -76,7 +76,7 @@ internal static class TinyCrossEncoder
         return model;
     }
 
-    private static NodeProto Node(string opType, string[] inputs, string[] outputs, params AttributeProto[] attributes)
+    internal static NodeProto Node(string opType, string[] inputs, string[] outputs, params AttributeProto[] attributes)
     {
         var node = new NodeProto { OpType = opType, Name = outputs[0] + "_" + opType };
         node.Input.AddRange(inputs);
@@ -85,10 +85,10 @@ internal static class TinyCrossEncoder
         return node;
     }
 
-    private static AttributeProto IntAttribute(string name, long value) =>
+    internal static AttributeProto IntAttribute(string name, long value) =>
         new() { Name = name, I = value, Type = AttributeProto.Types.AttributeType.Int };
 
-    private static TensorProto FloatTensor(string name, long[] dims, IEnumerable<float> values)
+    internal static TensorProto FloatTensor(string name, long[] dims, IEnumerable<float> values)
     {
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
         tensor.Dims.AddRange(dims);
@@ -96,7 +96,7 @@ internal static class TinyCrossEncoder
         return tensor;
     }
 
-    private static TensorProto Int64Tensor(string name, long[] dims, IEnumerable<long> values)
+    internal static TensorProto Int64Tensor(string name, long[] dims, IEnumerable<long> values)
     {
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
         tensor.Dims.AddRange(dims);
@@ -104,15 +104,15 @@ internal static class TinyCrossEncoder
         return tensor;
     }
 
-    private static ValueInfoProto TokenInput(string name) =>
+    internal static ValueInfoProto TokenInput(string name) =>
         ValueInfo(name, TensorProto.Types.DataType.Int64, Symbolic("batch"), Symbolic("sequence"));
 
     private static ValueInfoProto FloatOutput(string name, long width) =>
         ValueInfo(name, TensorProto.Types.DataType.Float, Symbolic("batch"), new TensorShapeProto.Types.Dimension { DimValue = width });
 
-    private static TensorShapeProto.Types.Dimension Symbolic(string name) => new() { DimParam = name };
+    internal static TensorShapeProto.Types.Dimension Symbolic(string name) => new() { DimParam = name };
 
-    private static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType type, params TensorShapeProto.Types.Dimension[] dims)
+    internal static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType type, params TensorShapeProto.Types.Dimension[] dims)
     {
         var shape = new TensorShapeProto();
         shape.Dim.AddRange(dims);
