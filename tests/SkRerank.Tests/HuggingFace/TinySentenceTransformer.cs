@@ -44,12 +44,22 @@ internal static class TinySentenceTransformer
         return v.Select(x => x / norm).ToArray();
     }
 
-    /// <summary>The files of the repository, by path: an ST export with mean pooling, Normalize, a query prompt and max length 8.</summary>
-    public static Dictionary<string, byte[]> Files(bool withConfig = true, string pooling = "mean", bool normalize = true)
+    /// <summary>
+    /// The files of the repository, by path: an ST export with mean pooling, Normalize, a query prompt and max length 8.
+    /// <paramref name="graphPaddingBytes"/> pads the graph with an unused initializer, so that it is large enough for the
+    /// CLI to show its download progress (small files are not shown); the vectors stay the same.
+    /// </summary>
+    public static Dictionary<string, byte[]> Files(bool withConfig = true, string pooling = "mean", bool normalize = true, int graphPaddingBytes = 0)
     {
+        var model = BuildModel();
+        if (graphPaddingBytes > 0)
+        {
+            model.Graph.Initializer.Add(TinyCrossEncoder.FloatTensor("padding", [graphPaddingBytes / sizeof(float)], new float[graphPaddingBytes / sizeof(float)]));
+        }
+
         var files = new Dictionary<string, byte[]>
         {
-            ["onnx/model.onnx"] = BuildModel().ToByteArray(),
+            ["onnx/model.onnx"] = model.ToByteArray(),
             ["vocab.txt"] = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', Vocabulary.Select(v => v.Token)) + "\n"),
         };
         if (!withConfig) return files;
