@@ -120,6 +120,9 @@ public sealed partial class AgentsReadmeSnippetsTests : IDisposable
 
     private sealed class FirstDocumentReranker : IReranker
     {
+        public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        public void Dispose() { }
+
         public RerankerMetadata Metadata { get; } = new("test", "first");
 
         public Task<IReadOnlyList<RerankResult>> RerankAsync(string query, IReadOnlyList<string> documents, RerankOptions? options = null, CancellationToken cancellationToken = default) =>
