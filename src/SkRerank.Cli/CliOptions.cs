@@ -59,7 +59,7 @@ internal static class CliOptions
 
     public static readonly Option<double?> Timeout = new("--timeout")
     {
-        Description = "Time budget in seconds for each Together call, retries included (default: 60 s per attempt, 4 attempts); a rerank that runs out answers in first-stage order.",
+        Description = "Time budget in seconds of a search and of each Together call, retries included (default: none per search; 60 s per Together attempt, 4 attempts); a reranker that runs out answers in first-stage order.",
         Recursive = true,
     };
 

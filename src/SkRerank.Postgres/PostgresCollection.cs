@@ -529,9 +529,7 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
         }
         catch (VectorStoreException ex) when (ex.InnerException is PostgresException { SqlState: "0A000" or "58P01" })
         {
-            throw new PostgresStoreException(
-                $"the vector extension is not installed on this server ({_endpoint}, PostgreSQL {connection.PostgreSqlVersion.Major}): install pgvector 0.7 or later there " +
-                $"(Debian/Ubuntu: apt install postgresql-{connection.PostgreSqlVersion.Major}-pgvector; managed services: enable the 'vector' extension), then run the command again.", ex.InnerException);
+            throw new PostgresStoreException(PostgresConnectionErrors.VectorExtensionMissing(_endpoint, connection.PostgreSqlVersion.Major), ex.InnerException);
         }
         catch (VectorStoreException ex) when (ex.InnerException is PostgresException { SqlState: "42501" })
         {

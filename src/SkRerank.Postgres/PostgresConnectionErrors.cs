@@ -39,6 +39,11 @@ internal static class PostgresConnectionErrors
         return message is null ? null : new PostgresStoreException(message, error);
     }
 
+    /// <summary>What to do when the server has no pgvector.</summary>
+    public static string VectorExtensionMissing(string endpoint, int majorVersion) =>
+        $"the vector extension is not installed on this server ({endpoint}, PostgreSQL {majorVersion}): install pgvector 0.7 or later there " +
+        $"(Debian/Ubuntu: apt install postgresql-{majorVersion}-pgvector; managed services: enable the 'vector' extension), then run the command again.";
+
     private static string Reason(SocketException socket) => socket.SocketErrorCode switch
     {
         SocketError.ConnectionRefused => "connection refused",

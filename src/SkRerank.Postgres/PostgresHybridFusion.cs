@@ -26,22 +26,6 @@ internal static class PostgresHybridFusion
         if (method == HybridFusionMethod.ReciprocalRank)
             return ReciprocalRankFusion.Fuse([denseRanking.Select(h => h.Key), sparse.OrderByDescending(m => m.Score).Select(m => m.Key)], rrfK);
 
-        if (denseRanking.Count == 0) return [];
-        var sign = higherIsBetter ? 1.0 : -1.0;
-        var denseMean = denseRanking.Average(h => sign * h.Score);
-        var denseStd = Math.Sqrt(denseRanking.Sum(h => Math.Pow(sign * h.Score - denseMean, 2)) / denseRanking.Count);
-        var keyword = sparse.ToDictionary(m => m.Key, m => m.Score);
-        var keywordMean = keyword.Values.Sum() / denseRanking.Count;
-        var keywordStd = Math.Sqrt((keyword.Values.Sum(v => (v - keywordMean) * (v - keywordMean))
-                                    + (denseRanking.Count - keyword.Count) * keywordMean * keywordMean) / denseRanking.Count);
-        return denseRanking
-            .Select(h =>
-            {
-                var z = denseStd > 0 ? (sign * h.Score - denseMean) / denseStd : 0;
-                var k = keywordStd > 0 ? (keyword.GetValueOrDefault(h.Key) - keywordMean) / keywordStd : 0;
-                return new LexicalMatch<TKey>(h.Key, z + keywordWeight * k);
-            })
-            .OrderByDescending(m => m.Score)
-            .ToList();
+        return WeightedZScoreFusion.Fuse(denseRanking, sparse.Select(m => new LexicalMatch<TKey>(m.Key, m.Score)).ToList(), higherIsBetter, keywordWeight);
     }
 }

@@ -86,6 +86,7 @@ internal sealed class SearchPipeline : IAsyncDisposable
             options.Candidates = settings.Candidates;
             options.MinRelevanceScore = settings.MinScore;
             options.FailOpen = !settings.FailClosed;
+            options.Timeout = settings.Timeout;
             if (settings.RerankFields is { } fields) options.RerankFields = fields;
             if (settings.FirstStage is { } firstStage) options.FirstStage = Enum.Parse<FirstStageMode>(firstStage, ignoreCase: true);
             configureSearch?.Invoke(options);

@@ -21,6 +21,8 @@ internal static class Preflight
         var path = await locator.LocateAsync(settings.Dataset, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (locator.Downloaded) context.Error.WriteLine($"Downloaded the cookbook's movies.json to {path}");
         _ = await MovieDataset.LoadAsync(path, cancellationToken).ConfigureAwait(false);
+        // A server that is down, refuses the login or lacks pgvector fails here, before any model loads.
+        if (settings.Store == "postgres") await SkRerank.Postgres.PostgresServerCheck.CheckAsync(settings.ConnectionString!, cancellationToken).ConfigureAwait(false);
         return settings with { Dataset = path };
     }
 }

@@ -19,7 +19,7 @@ internal static class CandidateReranking
     /// <exception cref="Exception">Whatever the reranker threw, when <paramref name="failOpen"/> is false; cancellation always.</exception>
     public static async Task<Outcome> RerankAsync(
         IReranker reranker, string query, IReadOnlyList<string> documents, int topN, double? minRelevanceScore, bool failOpen,
-        ILogger logger, CancellationToken cancellationToken)
+        ILogger logger, CancellationToken cancellationToken, TimeSpan? budget = null)
     {
         using var span = SkRerankTelemetry.ActivitySource.StartActivity(SkRerankTelemetry.Spans.Rerank);
         span?.SetTag(SkRerankTelemetry.Attributes.Candidates, documents.Count);
@@ -27,10 +27,23 @@ internal static class CandidateReranking
         span?.SetTag(SkRerankTelemetry.Attributes.RerankerProvider, reranker.Metadata.ProviderName);
         span?.SetTag(SkRerankTelemetry.Attributes.RerankerModel, reranker.Metadata.ModelId);
         var started = Stopwatch.GetTimestamp();
+        // The search's time budget bounds the reranker (a slow remote one and its retries); what is left of it, at least 1 ms.
+        using var deadline = budget is { } left ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+        deadline?.CancelAfter(budget!.Value > TimeSpan.FromMilliseconds(1) ? budget.Value : TimeSpan.FromMilliseconds(1));
         try
         {
-            var ranked = await reranker.RerankAsync(query, documents, new RerankOptions { TopN = Math.Min(topN, documents.Count) }, cancellationToken)
-                .ConfigureAwait(false);
+            IReadOnlyList<RerankResult> ranked;
+            try
+            {
+                ranked = await reranker.RerankAsync(query, documents, new RerankOptions { TopN = Math.Min(topN, documents.Count) },
+                    deadline?.Token ?? cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (deadline is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException(
+                    $"The reranker {reranker.Metadata.ProviderName}/{reranker.Metadata.ModelId} did not answer within the search's time budget " +
+                    $"(--timeout, Timeout in the search options); raise it, or pick a faster reranker.", ex);
+            }
             var kept = new List<RerankResult>(Math.Min(topN, ranked.Count));
             foreach (var item in ranked.OrderByDescending(r => r.RelevanceScore))
             {

@@ -50,6 +50,7 @@ public sealed class MovieSearchService
             TopN = _options.TopN,
             MinRelevanceScore = _options.MinRelevanceScore,
             FailOpen = _options.FailOpen,
+            Timeout = _options.Timeout,
             FirstStage = _options.FirstStage,
             RerankerQueryHeadStart = _options.RerankerQueryHeadStart,
             RerankText = movie => MovieText.Compose(movie, rerankFields),

@@ -145,7 +145,8 @@ public sealed class TwoStageSearch<TKey, TRecord>
         {
             var documents = RerankTexts(candidates);
             var outcome = await CandidateReranking.RerankAsync(
-                _reranker, query, documents, topN, _options.MinRelevanceScore, _options.FailOpen, _logger, cancellationToken).ConfigureAwait(false);
+                _reranker, query, documents, topN, _options.MinRelevanceScore, _options.FailOpen, _logger, cancellationToken,
+                budget: _options.Timeout is { } timeout ? timeout - Stopwatch.GetElapsedTime(started) : null).ConfigureAwait(false);
             if (outcome.Ranked is { } ranked)
             {
                 reranked = true;

@@ -28,6 +28,13 @@ public sealed class TwoStageSearchOptions<TRecord>
     /// </summary>
     public bool FailOpen { get; set; } = true;
 
+    /// <summary>
+    /// The time a whole search may take; when the reranker has not answered by then, the search fails open (first-stage
+    /// order, not reranked, with the reason) instead of waiting for a slow remote reranker and its retries.
+    /// <see langword="null"/> (the default) sets no budget. The CLI's <c>--timeout</c> sets it.
+    /// </summary>
+    public TimeSpan? Timeout { get; set; }
+
     /// <summary>How the first stage retrieves candidates.</summary>
     public FirstStageMode FirstStage { get; set; } = FirstStageMode.Hybrid;
 

@@ -400,7 +400,7 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
                 : lexical.Search(keywordText, all, textField, filter.IsAll ? null : row => storage.Passes(filter, row));
 
             var fused = _fusion == HybridFusionMethod.WeightedZScore
-                ? WeightedZScoreFusion(dense, sparse, field.Distance.HigherIsBetter(), _keywordWeight)
+                ? WeightedZScoreFusion.Fuse(dense, sparse, field.Distance.HigherIsBetter(), _keywordWeight)
                 : ReciprocalRankFusion.Fuse([dense.Select(h => h.Row), sparse.Select(m => m.Key)], _rrfK);
             var page = fused
                 .Where(m => options.ScoreThreshold is not { } t || m.Score >= t)
@@ -428,29 +428,6 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
     /// </summary>
     /// <exception cref="VectorStoreException">The collection does not exist.</exception>
     public void EnsureKeywordIndex() => GetStorage("EnsureKeywordIndex").EnsureLexicalIndex();
-
-    // Standardises both score lists over the records that passed the filter (keyword non-matches score 0) and adds them.
-    private static IReadOnlyList<LexicalMatch<int>> WeightedZScoreFusion(
-        (double Score, int Row)[] dense, IReadOnlyList<LexicalMatch<int>> sparse, bool higherIsBetter, double keywordWeight)
-    {
-        if (dense.Length == 0) return [];
-        var sign = higherIsBetter ? 1.0 : -1.0;
-        var denseMean = dense.Average(h => sign * h.Score);
-        var denseStd = Math.Sqrt(dense.Sum(h => Math.Pow(sign * h.Score - denseMean, 2)) / dense.Length);
-        var keyword = sparse.ToDictionary(m => m.Key, m => m.Score);
-        var keywordMean = keyword.Values.Sum() / dense.Length;
-        var keywordStd = Math.Sqrt((keyword.Values.Sum(v => (v - keywordMean) * (v - keywordMean))
-                                    + (dense.Length - keyword.Count) * keywordMean * keywordMean) / dense.Length);
-        return dense
-            .Select(h =>
-            {
-                var z = denseStd > 0 ? (sign * h.Score - denseMean) / denseStd : 0;
-                var k = keywordStd > 0 ? (keyword.GetValueOrDefault(h.Row) - keywordMean) / keywordStd : 0;
-                return new LexicalMatch<int>(h.Row, z + keywordWeight * k);
-            })
-            .OrderByDescending(m => m.Score)
-            .ToList();
-    }
 
     /// <inheritdoc />
     /// <remarks>

@@ -56,6 +56,29 @@ public class MovieSearchServiceTests
     }
 
     [Fact]
+    public async Task A_reranker_that_outlives_the_search_budget_fails_open_with_the_reason()
+    {
+        var hanging = new HangingReranker();
+        using var fixture = new MovieSearchFixture(hanging, o => o.Timeout = TimeSpan.FromMilliseconds(300));
+
+        var response = await fixture.Search.SearchAsync(new MovieSearchRequest { Query = "batman" });
+
+        Assert.True(hanging.SawCancellation);
+        Assert.False(response.Reranked);
+        Assert.Contains("time budget", response.RerankError);
+        Assert.Contains("--timeout", response.RerankError);
+        Assert.Equal(response.Candidates.Take(3).Select(c => c.Movie.Id), response.Results.Select(r => r.Movie.Id));
+    }
+
+    [Fact]
+    public async Task The_callers_cancellation_is_not_mistaken_for_the_budget()
+    {
+        using var fixture = new MovieSearchFixture(new HangingReranker(), o => o.Timeout = TimeSpan.FromMinutes(5));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fixture.Search.SearchAsync(new MovieSearchRequest { Query = "batman" }, cancel.Token));
+    }
+
+    [Fact]
     public async Task Cancellation_is_not_swallowed_by_fail_open()
     {
         using var fixture = new MovieSearchFixture(new FailingReranker(new OperationCanceledException()));

@@ -67,6 +67,30 @@ public sealed class FailingReranker(Exception error) : IReranker
     }
 }
 
+/// <summary>A reranker that never answers (a remote one that hangs), until its call is cancelled.</summary>
+public sealed class HangingReranker : IReranker
+{
+    public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    public void Dispose() { }
+
+    public RerankerMetadata Metadata { get; } = new("test", "hanging");
+    public bool SawCancellation { get; private set; }
+
+    public async Task<IReadOnlyList<RerankResult>> RerankAsync(string query, IReadOnlyList<string> documents, RerankOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            SawCancellation = true;
+            throw;
+        }
+        throw new InvalidOperationException("unreachable");
+    }
+}
+
 /// <summary>Records what a reranker was asked and delegates to BM25 (a real, deterministic reranker).</summary>
 public sealed class RecordingReranker : IReranker
 {
