@@ -113,8 +113,15 @@ internal static class CliOptions
         Recursive = true,
     };
 
+    public static readonly Option<bool> Trace = new("--trace")
+    {
+        Description = "After a search, print its span tree (skrerank.search > embed_query, first_stage, rerank) with durations on stderr.",
+        Recursive = true,
+    };
+
     public static void AddTo(Command command)
     {
+        command.Options.Add(Trace);
         command.Options.Add(Dataset);
         command.Options.Add(CacheDir);
         command.Options.Add(Provider);

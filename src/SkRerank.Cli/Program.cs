@@ -16,4 +16,6 @@ var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0) return ParseErrors.Report(parsed, Console.Error);
 
 using var termination = new TerminationSignals();
+// OTEL_EXPORTER_OTLP_ENDPOINT set: spans and metrics go to that collector (e.g. the Aspire dashboard); flushed on exit.
+using var otlp = SkRerank.Cli.Telemetry.OtlpExport.StartFromEnvironment();
 return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, termination.Token);

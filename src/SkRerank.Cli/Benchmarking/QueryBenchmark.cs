@@ -29,7 +29,7 @@ internal sealed class QueryBenchmark
         _kernel.Plugins.AddFromObject(new MovieSearchPlugin(_search), MovieSearchPlugin.PluginName);
         _searchMovies = _kernel.Plugins[MovieSearchPlugin.PluginName]["search_movies"];
         var generators = new List<Microsoft.Extensions.AI.IEmbeddingGenerator?> { pipeline.EmbeddingGenerator };
-        if (pipeline.Reranker is SignalFusionReranker fusion)
+        if (pipeline.Reranker?.GetService<SignalFusionReranker>() is { } fusion)
             generators.AddRange(fusion.Signals.Select(s => s.Signal).OfType<EmbeddingSimilaritySignal>().Select(s => s.Generator));
         _queryCaches = generators.Select(g => g?.GetService(typeof(QueryEmbeddingCache)) as QueryEmbeddingCache)
             .OfType<QueryEmbeddingCache>().Distinct().ToList();

@@ -42,6 +42,8 @@ internal static class SearchCommand
             settings = await Preflight.CheckAsync(settings, context, ct);
 
             await using var pipeline = await SearchPipeline.BuildAsync(settings, context.LoggerFactory, context.Error, ct);
+            // Listening starts after indexing so the tree shows the search only.
+            using var trace = result.GetValue(CliOptions.Trace) ? new SpanTreeRecorder() : null;
             var response = await pipeline.Search.SearchAsync(request, ct);
 
             var r = pipeline.IndexReport;
@@ -50,6 +52,7 @@ internal static class SearchCommand
             if (QueryReadability.Notice(request.Query, pipeline.Catalog, EnglishWords.Value) is { } notice) context.Error.WriteLine(notice);
             if (result.GetValue(json)) SearchPrinter.WriteJson(context.Output, response);
             else SearchPrinter.WriteTable(context.Output, response, pipeline.FirstStageName);
+            trace?.Write(context.Error);
             return 0;
         }));
         return command;

@@ -85,7 +85,27 @@ internal sealed class ComponentFactory(PipelineSettings settings, string cacheDi
                 builder.UseNoReranker();
                 break;
         }
+        TraceReranker(services);
         return builder.UseStore(settings);
+    }
+
+    /// <summary>
+    /// Wraps the movie search's reranker in an <see cref="OpenTelemetryReranker"/>, so <c>--trace</c> and OTLP export show
+    /// each reranker call (provider, model, document count) under the search's <c>skrerank.rerank</c> span.
+    /// </summary>
+    private static void TraceReranker(IServiceCollection services)
+    {
+        var chosen = services.LastOrDefault(d => d.IsKeyedService && d.ServiceType == typeof(IReranker)
+            && Equals(d.ServiceKey, MovieSearchBuilder.ServiceKey));
+        if (chosen is null) return;
+        services.Remove(chosen);
+        services.AddKeyedSingleton<IReranker>(MovieSearchBuilder.ServiceKey, (sp, key) =>
+        {
+            var inner = chosen.KeyedImplementationInstance as IReranker
+                ?? chosen.KeyedImplementationFactory?.Invoke(sp, key) as IReranker
+                ?? (IReranker)ActivatorUtilities.CreateInstance(sp, chosen.KeyedImplementationType!);
+            return inner.AsBuilder().UseOpenTelemetry().Build(sp);
+        });
     }
 
     private void ConfigureTogether(TogetherOptions options)

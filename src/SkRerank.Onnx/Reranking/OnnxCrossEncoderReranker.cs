@@ -15,7 +15,7 @@ namespace SkRerank.Onnx.Reranking;
 /// cross-encoders such as bge-reranker-base (XLM-RoBERTa) are not supported. Batches run on thread-pool threads,
 /// <see cref="OnnxCrossEncoderRerankerOptions.MaxConcurrentBatches"/> at a time.
 /// </remarks>
-public sealed class OnnxCrossEncoderReranker : IReranker, IDisposable
+public sealed class OnnxCrossEncoderReranker : IReranker
 {
     private readonly BertSession _session;
     private readonly BertEncoder _encoder;
@@ -49,6 +49,9 @@ public sealed class OnnxCrossEncoderReranker : IReranker, IDisposable
 
     /// <summary>Provider "onnx" and the model id.</summary>
     public RerankerMetadata Metadata { get; }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null) => this.GetOwnService(serviceType, serviceKey);
 
     /// <summary>
     /// Loads a cross-encoder from a folder holding <c>model.onnx</c> (or <c>onnx/model.onnx</c>, the Hugging Face layout)

@@ -133,7 +133,8 @@ public static class MovieSearchServiceCollectionExtensions
 
         public Task WarmUpAsync(IReadOnlyList<Movie> movies, IProgress<IndexProgress>? progress, CancellationToken cancellationToken = default)
         {
-            if (ResolveReranker(services) is not SignalFusionReranker fusion) return Task.CompletedTask;
+            // GetService sees through decorators (logging, OpenTelemetry), so a decorated reranker still warms up.
+            if (ResolveReranker(services)?.GetService<SignalFusionReranker>() is not { } fusion) return Task.CompletedTask;
             var texts = movies.Select(m => MovieText.Compose(m, options.Value.RerankFields)).ToList();
             return fusion.WarmUpAsync(texts, progress, cancellationToken);
         }

@@ -5,7 +5,12 @@ namespace SkRerank.Reranking;
 /// Provider-neutral, shaped like Together's and Cohere's <c>/rerank</c> APIs (neither Semantic Kernel nor
 /// Microsoft.Extensions.AI has a reranking abstraction).
 /// </summary>
-public interface IReranker
+/// <remarks>
+/// Shaped like Microsoft.Extensions.AI's <c>IEmbeddingGenerator</c>: <see cref="GetService"/> reaches the
+/// <see cref="RerankerMetadata"/> and, through decorators (<see cref="DelegatingReranker"/>), the inner rerankers;
+/// disposing a reranker disposes what it owns.
+/// </remarks>
+public interface IReranker : IDisposable
 {
     /// <summary>Describes the reranker (provider and model), for logs and results.</summary>
     RerankerMetadata Metadata { get; }
@@ -23,6 +28,15 @@ public interface IReranker
         IReadOnlyList<string> documents,
         RerankOptions? options = null,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Asks the reranker for an object of <paramref name="serviceType"/>: the reranker itself or an inner one
+    /// (a decorator forwards the request), its <see cref="RerankerMetadata"/>, or anything else it exposes.
+    /// </summary>
+    /// <param name="serviceType">The type of object wanted.</param>
+    /// <param name="serviceKey">An optional key; the built-in rerankers expose nothing keyed.</param>
+    /// <returns>The object, or <see langword="null"/> when there is none.</returns>
+    object? GetService(Type serviceType, object? serviceKey = null);
 }
 
 /// <summary>One reranked document.</summary>

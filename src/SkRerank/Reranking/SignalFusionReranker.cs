@@ -21,6 +21,14 @@ public sealed class SignalFusionReranker : IQueryPreparingReranker
     /// <inheritdoc />
     public RerankerMetadata Metadata { get; }
 
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null) => this.GetOwnService(serviceType, serviceKey);
+
+    /// <summary>Nothing to release: the signals belong to the container.</summary>
+    public void Dispose()
+    {
+    }
+
     /// <summary>The signals and their weights.</summary>
     public IReadOnlyList<(IRelevanceSignal Signal, double Weight)> Signals => _signals;
 

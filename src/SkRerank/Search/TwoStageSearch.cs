@@ -90,7 +90,7 @@ public sealed class TwoStageSearch<TKey, TRecord>
         var inFlight = Interlocked.Increment(ref _inFlight);
         try
         {
-            if (_options.RerankerQueryHeadStart && _reranker is IQueryPreparingReranker preparer && !request.SkipReranking
+            if (_options.RerankerQueryHeadStart && _reranker?.GetService<IQueryPreparingReranker>() is { } preparer && !request.SkipReranking
                 && inFlight <= Environment.ProcessorCount)
                 _ = PrepareQuietlyAsync(preparer, query, cancellationToken);
             return await SearchCoreAsync(request, query, topN, candidateCount, firstStageQuery, cancellationToken).ConfigureAwait(false);

@@ -44,6 +44,8 @@ public static class SkRerankTelemetry
         public const string RerankerModel = "skrerank.reranker.model";
         /// <summary>Why the reranker failed when the search failed open (results in first-stage order).</summary>
         public const string FailOpenError = "skrerank.fail_open.error";
+        /// <summary>How many documents a reranker call was given (<see cref="Reranking.OpenTelemetryReranker"/>).</summary>
+        public const string RerankDocuments = "skrerank.rerank.documents";
         /// <summary>The first stage's mode (vector or hybrid).</summary>
         public const string FirstStageMode = "skrerank.first_stage.mode";
     }
@@ -57,6 +59,8 @@ public static class SkRerankTelemetry
         public const string StageDuration = "skrerank.stage.duration";
         /// <summary>Counter of searches whose reranker failed and that answered in first-stage order.</summary>
         public const string FailOpen = "skrerank.rerank.fail_open";
+        /// <summary>Histogram of reranker call durations, in seconds (<see cref="Reranking.OpenTelemetryReranker"/>).</summary>
+        public const string RerankerDuration = "skrerank.reranker.duration";
         /// <summary>Counter of embedding cache hits, tagged with <c>skrerank.cache</c> (disk or query).</summary>
         public const string CacheHits = "skrerank.cache.hits";
         /// <summary>Counter of embedding cache misses, tagged with <c>skrerank.cache</c> (disk or query).</summary>

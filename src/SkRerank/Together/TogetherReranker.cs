@@ -39,6 +39,14 @@ public sealed class TogetherReranker : IReranker
     public RerankerMetadata Metadata { get; }
 
     /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null) => this.GetOwnService(serviceType, serviceKey);
+
+    /// <summary>Nothing to release: the HTTP client and options belong to the container.</summary>
+    public void Dispose()
+    {
+    }
+
+    /// <inheritdoc />
     /// <remarks>Documents are sent as plain strings, with <c>return_documents: false</c> since only indexes are needed.</remarks>
     /// <exception cref="ArgumentException"><paramref name="query"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="RerankOptions.TopN"/> (top_n) is not between 1 and the document count.</exception>

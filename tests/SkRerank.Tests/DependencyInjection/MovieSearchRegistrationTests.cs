@@ -196,6 +196,9 @@ public sealed class MovieSearchRegistrationTests
     /// <summary>Orders documents by reverse title, so a test can tell its order from the first stage's.</summary>
     private sealed class ReverseTitleReranker(string modelId = "reverse-title") : IReranker
     {
+        public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        public void Dispose() { }
+
         public RerankerMetadata Metadata { get; } = new("test", modelId);
 
         public Task<IReadOnlyList<RerankResult>> RerankAsync(string query, IReadOnlyList<string> documents, RerankOptions? options = null, CancellationToken cancellationToken = default)

@@ -196,6 +196,9 @@ public class MovieSearchServiceTests
     /// <summary>Records <see cref="SkRerank.Reranking.IQueryPreparingReranker.PrepareQueryAsync"/> calls.</summary>
     private sealed class PreparingReranker : SkRerank.Reranking.IQueryPreparingReranker
     {
+        public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        public void Dispose() { }
+
         private readonly RecordingReranker _inner = new();
 
         public PreparedQueries Prepared { get; } = new();

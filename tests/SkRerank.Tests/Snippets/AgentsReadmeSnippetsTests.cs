@@ -30,7 +30,7 @@ public sealed partial class AgentsReadmeSnippetsTests : IDisposable
     public void Every_snippet_appears_verbatim_in_the_docs()
     {
         var snippets = ReadSnippets();
-        Assert.Equal(["semantic-kernel", "extensions-ai", "bring-your-own", "rerank-own-data", "two-stage-own-records"], snippets.Keys);
+        Assert.Equal(["semantic-kernel", "extensions-ai", "bring-your-own", "rerank-own-data", "two-stage-own-records", "reranker-pipeline"], snippets.Keys);
         var doc = Normalize(File.ReadAllText(Path.Combine(RepositoryRoot(), AgentsDoc)));
         foreach (var (name, code) in snippets)
             Assert.True(doc.Contains(code, StringComparison.Ordinal), $"{AgentsDoc} does not show snippet '{name}' as compiled:\n{code}");
@@ -120,6 +120,9 @@ public sealed partial class AgentsReadmeSnippetsTests : IDisposable
 
     private sealed class FirstDocumentReranker : IReranker
     {
+        public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        public void Dispose() { }
+
         public RerankerMetadata Metadata { get; } = new("test", "first");
 
         public Task<IReadOnlyList<RerankResult>> RerankAsync(string query, IReadOnlyList<string> documents, RerankOptions? options = null, CancellationToken cancellationToken = default) =>

@@ -117,4 +117,17 @@ public static class ReadmeSnippets
         // end-snippet
         return response;
     }
+
+    public static IReranker RerankerPipeline(IServiceCollection services, IReranker reranker)
+    {
+        // begin-snippet: reranker-pipeline
+        services.AddReranker(sp => reranker)
+            .UseLogging()          // LoggingReranker: Debug per call, Error on failure (queries and documents are not logged)
+            .UseOpenTelemetry();   // OpenTelemetryReranker: the "rerank {model}" span and skrerank.reranker.duration
+        // or, without DI:
+        IReranker traced = reranker.AsBuilder().UseOpenTelemetry().Build();
+        RerankerMetadata? metadata = traced.GetService<RerankerMetadata>(); // GetService reaches through decorators
+        // end-snippet
+        return traced;
+    }
 }

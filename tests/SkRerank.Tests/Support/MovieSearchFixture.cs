@@ -54,6 +54,9 @@ public sealed class MovieSearchFixture : IDisposable
 /// <summary>A reranker that fails, to test the fail-open path (a real reranker is unreachable or broken).</summary>
 public sealed class FailingReranker(Exception error) : IReranker
 {
+    public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    public void Dispose() { }
+
     public RerankerMetadata Metadata { get; } = new("test", "failing");
     public int Calls { get; private set; }
 
@@ -67,6 +70,9 @@ public sealed class FailingReranker(Exception error) : IReranker
 /// <summary>A reranker that never answers (a remote one that hangs), until its call is cancelled.</summary>
 public sealed class HangingReranker : IReranker
 {
+    public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    public void Dispose() { }
+
     public RerankerMetadata Metadata { get; } = new("test", "hanging");
     public bool SawCancellation { get; private set; }
 
@@ -88,6 +94,9 @@ public sealed class HangingReranker : IReranker
 /// <summary>Records what a reranker was asked and delegates to BM25 (a real, deterministic reranker).</summary>
 public sealed class RecordingReranker : IReranker
 {
+    public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    public void Dispose() { }
+
     private readonly SignalFusionReranker _inner = new([(new LexicalSignal(), 1.0)], "bm25-only");
     public RerankerMetadata Metadata => _inner.Metadata;
     public List<(string Query, IReadOnlyList<string> Documents, int? TopN)> Calls { get; } = [];

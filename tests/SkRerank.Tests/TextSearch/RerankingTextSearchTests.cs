@@ -222,6 +222,9 @@ public sealed class RerankingTextSearchTests(FaqFixture faq)
 
     private sealed class FailingReranker : IReranker
     {
+        public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        public void Dispose() { }
+
         public RerankerMetadata Metadata { get; } = new("test", "failing");
 
         public Task<IReadOnlyList<RerankResult>> RerankAsync(string query, IReadOnlyList<string> documents, RerankOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -230,6 +233,9 @@ public sealed class RerankingTextSearchTests(FaqFixture faq)
 
     private sealed class CancellingReranker(CancellationTokenSource source) : IReranker
     {
+        public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        public void Dispose() { }
+
         public bool SawToken { get; private set; }
 
         public RerankerMetadata Metadata { get; } = new("test", "cancelling");

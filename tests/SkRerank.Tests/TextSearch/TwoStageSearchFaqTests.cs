@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 using SkRerank.Evaluation;
 using SkRerank.Telemetry;
 using SkRerank.Reranking;
@@ -84,26 +86,30 @@ public sealed class TwoStageSearchFaqTests(FaqFixture faq)
     [Fact]
     public async Task A_search_is_one_span_with_embed_first_stage_and_rerank_children()
     {
+        // The OpenTelemetry SDK with its in-memory exporter: what an application's tracer provider with AddSource("SkRerank") gets.
         var spans = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is SkRerankTelemetry.ActivitySourceName or "skrerank-tests",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity => { lock (spans) spans.Add(activity); },
-        };
-        ActivitySource.AddActivityListener(listener);
         using var testSource = new ActivitySource("skrerank-tests");
-        using var test = testSource.StartActivity("test"); // a parent of our own, so other tests' spans are told apart
+        using (var tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource(SkRerankTelemetry.ActivitySourceName, "skrerank-tests")
+            .AddInMemoryExporter(spans)
+            .Build())
+        {
+            using var test = testSource.StartActivity("test"); // a parent of our own, so other tests' spans are told apart
+            await Search().SearchAsync(new TwoStageSearchRequest<FaqEntry> { Query = "money", TopN = 3 });
+            test!.Stop();
+            tracing.ForceFlush();
+            spans.RemoveAll(s => s.TraceId != test.TraceId);
+        }
 
-        await Search().SearchAsync(new TwoStageSearchRequest<FaqEntry> { Query = "money" });
-
-        List<Activity> mine;
-        lock (spans) mine = spans.Where(s => s.TraceId == test!.TraceId).ToList();
-        var search = Assert.Single(mine, s => s.OperationName == SkRerankTelemetry.Spans.Search);
+        var search = Assert.Single(spans, s => s.OperationName == SkRerankTelemetry.Spans.Search);
         Assert.Equal(
             [SkRerankTelemetry.Spans.EmbedQuery, SkRerankTelemetry.Spans.FirstStage, SkRerankTelemetry.Spans.Rerank],
-            mine.Where(s => s.ParentSpanId == search.SpanId).OrderBy(s => s.StartTimeUtc).Select(s => s.OperationName));
+            spans.Where(s => s.ParentSpanId == search.SpanId).OrderBy(s => s.StartTimeUtc).Select(s => s.OperationName));
         Assert.Equal(true, search.GetTagItem(SkRerankTelemetry.Attributes.Reranked));
         Assert.Equal(12, search.GetTagItem(SkRerankTelemetry.Attributes.Candidates));
+        Assert.Equal(3, search.GetTagItem(SkRerankTelemetry.Attributes.TopN));
+        var rerank = Assert.Single(spans, s => s.OperationName == SkRerankTelemetry.Spans.Rerank);
+        Assert.Equal(12, rerank.GetTagItem(SkRerankTelemetry.Attributes.Candidates));
+        Assert.All(spans.Where(s => s.Source.Name == SkRerankTelemetry.ActivitySourceName), s => Assert.True(s.Duration > TimeSpan.Zero));
     }
 }

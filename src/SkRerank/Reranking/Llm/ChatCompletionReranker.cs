@@ -73,6 +73,14 @@ public sealed class ChatCompletionReranker : IReranker
     /// <inheritdoc />
     public RerankerMetadata Metadata { get; }
 
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null) => this.GetOwnService(serviceType, serviceKey);
+
+    /// <summary>Nothing to release: the chat client belongs to the container.</summary>
+    public void Dispose()
+    {
+    }
+
     /// <summary>The mode in use.</summary>
     public ChatRerankMode Mode => _options.Mode;
 
