@@ -671,29 +671,15 @@ public sealed class PostgresCollection<TKey, TRecord> : VectorStoreCollection<TK
 
     private static async ValueTask<ReadOnlyMemory<float>> ToVectorAsync<TInput>(TInput searchValue, PostgresProperty property, CancellationToken cancellationToken)
     {
-        ReadOnlyMemory<float> vector;
-        switch (searchValue)
+        if (!VectorValue.TryRead(searchValue, out var vector))
         {
-            case ReadOnlyMemory<float> memory:
-                vector = memory;
-                break;
-            case float[] array:
-                vector = array;
-                break;
-            case Embedding<float> embedding:
-                vector = embedding.Vector;
-                break;
-            default:
-                if (property.EmbeddingGenerator is IEmbeddingGenerator<TInput, Embedding<float>> generator)
-                {
-                    vector = await generator.GenerateVectorAsync(searchValue, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    break;
-                }
+            if (property.EmbeddingGenerator is not IEmbeddingGenerator<TInput, Embedding<float>> generator)
                 throw property.EmbeddingGenerator is null
                     ? new NotSupportedException(
                         $"Cannot search with a '{typeof(TInput).Name}': pass ReadOnlyMemory<float>, float[] or Embedding<float>, or configure an IEmbeddingGenerator<{typeof(TInput).Name}, Embedding<float>> on vector property '{property.Name}', the definition or the collection options.")
                     : new InvalidOperationException(
                         $"The embedding generator '{property.EmbeddingGenerator.GetType().Name}' configured for vector property '{property.Name}' is not an IEmbeddingGenerator<{typeof(TInput).Name}, Embedding<float>>, so it cannot embed the search value.");
+            vector = await generator.GenerateVectorAsync(searchValue, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         if (vector.Length != property.Dimensions)
             throw new ArgumentException($"The search vector has {vector.Length} dimensions but vector property '{property.Name}' has {property.Dimensions}.", nameof(searchValue));

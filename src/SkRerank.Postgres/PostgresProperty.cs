@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
+using SkRerank.VectorStore;
 
 namespace SkRerank.Postgres;
 
@@ -52,23 +53,10 @@ internal sealed class PostgresProperty
     /// <summary>The property's vector, or null when the record has none (a default <c>ReadOnlyMemory</c> counts as none).</summary>
     public ReadOnlyMemory<float>? ReadVector(object record)
     {
-        ReadOnlyMemory<float> vector;
-        switch (Property.GetValue(record))
-        {
-            case null:
-                return null;
-            case ReadOnlyMemory<float> memory:
-                vector = memory;
-                break;
-            case float[] array:
-                vector = array;
-                break;
-            case Embedding<float> embedding:
-                vector = embedding.Vector;
-                break;
-            case var other:
-                throw new NotSupportedException($"Vector property '{Name}' holds a '{other.GetType().Name}'.");
-        }
+        var value = Property.GetValue(record);
+        if (value is null) return null;
+        if (!VectorValue.TryRead(value, out var vector))
+            throw new NotSupportedException($"Vector property '{Name}' holds a '{value.GetType().Name}'.");
         if (vector.IsEmpty) return null;
         return vector;
     }

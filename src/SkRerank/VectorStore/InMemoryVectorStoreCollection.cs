@@ -503,30 +503,16 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
 
     private static async ValueTask<ReadOnlyMemory<float>> ToVectorAsync<TInput>(TInput searchValue, VectorField<TRecord> field, CancellationToken cancellationToken)
     {
-        ReadOnlyMemory<float> vector;
-        switch (searchValue)
+        if (!VectorValue.TryRead(searchValue, out var vector))
         {
-            case ReadOnlyMemory<float> memory:
-                vector = memory;
-                break;
-            case float[] array:
-                vector = array;
-                break;
-            case Embedding<float> embedding:
-                vector = embedding.Vector;
-                break;
-            default:
-                if (field.EmbeddingGenerator is IEmbeddingGenerator<TInput, Embedding<float>> generator)
-                {
-                    vector = await generator.GenerateVectorAsync(searchValue, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    break;
-                }
+            if (field.EmbeddingGenerator is not IEmbeddingGenerator<TInput, Embedding<float>> generator)
                 throw field.EmbeddingGenerator is null
                     ? new NotSupportedException(
                         $"Cannot search with a '{typeof(TInput).Name}': pass {RecordModelBuilder.SupportedVectorTypes.Replace("ReadOnlyMemory<float>?, ", "", StringComparison.Ordinal)}, " +
                         $"or configure an IEmbeddingGenerator<{typeof(TInput).Name}, Embedding<float>> on vector property '{field.Name}', the collection definition, the collection options or the store options.")
                     : new InvalidOperationException(
                         $"The embedding generator '{field.EmbeddingGenerator.GetType().Name}' configured for vector property '{field.Name}' is not an IEmbeddingGenerator<{typeof(TInput).Name}, Embedding<float>>, so it cannot embed the search value.");
+            vector = await generator.GenerateVectorAsync(searchValue, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         if (vector.Length != field.Dimensions)
