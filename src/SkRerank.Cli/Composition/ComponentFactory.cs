@@ -27,26 +27,6 @@ internal sealed class ComponentFactory(PipelineSettings settings, string cacheDi
     /// <summary>The chat model that grades candidates for <c>--reranker chat</c> unless <c>--rerank-model</c> names another.</summary>
     public const string DefaultChatRerankModel = "meta-llama/Llama-3.3-70B-Instruct-Turbo";
 
-    /// <summary>Checks the choices before anything loads: unknown names and a missing Together key are one-line errors.</summary>
-    public void Validate()
-    {
-        var embeddings = settings.EffectiveEmbeddings;
-        if (EmbeddingModelReference.TryParse(embeddings) is { } reference) reference.Validate();
-        else if (!IsLocal(embeddings) && embeddings != "together")
-            throw new CliException($"Unknown --embeddings '{settings.Embeddings}'; use one of: {string.Join(", ", EmbeddingChoices)}.");
-        var reranker = settings.EffectiveReranker;
-        if (!RerankerChoices.Contains(reranker))
-            throw new CliException($"Unknown --reranker '{settings.Reranker}'; use one of: {string.Join(", ", RerankerChoices)}.");
-        if (settings.FirstStage is { } firstStage && !Enum.TryParse<Search.FirstStageMode>(firstStage, ignoreCase: true, out _))
-            throw new CliException($"Unknown --first-stage '{firstStage}'; use vector or hybrid.");
-        if ((embeddings == "together" || reranker == "together") && string.IsNullOrWhiteSpace(TogetherOptions.FromEnvironment().ApiKey))
-            throw new CliException($"A Together stage was selected but {TogetherOptions.ApiKeyEnvironmentVariable} is not set; export your API key or use --provider local.");
-        if (reranker == "chat" && string.IsNullOrWhiteSpace(TogetherOptions.FromEnvironment().ApiKey))
-            throw new CliException($"--reranker chat calls {TogetherOptions.FromEnvironment().BaseUrl}/chat/completions but {TogetherOptions.ApiKeyEnvironmentVariable} is not set; export your API key or pick another --reranker.");
-        if (reranker == "cross-encoder" && settings.RerankModel is null)
-            throw new CliException("--reranker cross-encoder needs --rerank-model: a folder with model.onnx and vocab.txt (or tokenizer.json), or a Hugging Face id such as cross-encoder/ms-marco-MiniLM-L-6-v2.");
-    }
-
     /// <summary>Registers the movie search with the chosen components; <paramref name="crossEncoder"/> is the loaded <c>--reranker cross-encoder</c>, if chosen.</summary>
     /// <remarks><paramref name="namedModel"/> is the loaded <c>--embeddings hf:OWNER/NAME</c> or folder model, if chosen.</remarks>
     public MovieSearchBuilder Register(IServiceCollection services, IReranker? crossEncoder, OnnxEmbeddingModel? namedModel = null)

@@ -73,7 +73,8 @@ internal sealed class SearchPipeline : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("SkRerank.Cli");
         var cacheDirectory = CacheDirectory.Resolve(settings.CacheDir);
         var components = new ComponentFactory(settings, cacheDirectory) { DownloadProgressWriter = settings.ShowProgress ? progressWriter : null };
-        components.Validate();
+        // The same checks every command ran on its options (CliOptions.ReadSettings); here for callers that build settings in code.
+        Validation.SettingsCheck.Validate(settings);
         var crossEncoder = await components.LoadCrossEncoderAsync(cancellationToken).ConfigureAwait(false);
         var namedModel = await components.LoadNamedEmbeddingModelAsync(cancellationToken).ConfigureAwait(false);
         if (crossEncoder is IDisposable disposableCrossEncoder) owned.Add(disposableCrossEncoder);
