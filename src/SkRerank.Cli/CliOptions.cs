@@ -69,10 +69,9 @@ internal static class CliOptions
         Recursive = true,
     };
 
-    public static readonly Option<int> Candidates = new("--candidates")
+    public static readonly Option<int?> Candidates = new("--candidates")
     {
-        Description = "How many first-stage candidates the reranker reads (the cookbook uses 25).",
-        DefaultValueFactory = _ => 25,
+        Description = "How many first-stage candidates the reranker reads (default: 150 for the local reranker, whose cost does not grow with them; 25, the cookbook's, for the others).",
         Recursive = true,
     };
 

@@ -33,8 +33,7 @@ internal static class EvalCommand
                 ?? throw new CliException("No --qrels FILE given and ../shared/eval/dev.jsonl was not found.");
             var queries = await QrelsFile.LoadAsync(qrelsPath, ct);
             var names = result.GetValue(pipelines) is { Length: > 0 } given ? given : ["default", "stage1"];
-            var pool = settings.Candidates;
-            if (pool is < 25 or > MovieSearchService.MaxCandidates)
+            if (settings.Candidates is < 25 or > MovieSearchService.MaxCandidates)
                 throw new CliException($"--candidates must be between 25 and {MovieSearchService.MaxCandidates} (runs list at least 25 ids).");
 
             // Every pipeline name is checked before the first one loads its models.
@@ -46,7 +45,9 @@ internal static class EvalCommand
             {
                 var pipelineSettings = PipelineSpec.Apply(name, settings);
                 await using var pipeline = await SearchPipeline.BuildAsync(pipelineSettings, context.LoggerFactory, context.Error, ct);
-                var evaluated = new TwoStageSearchPipeline<int, Movie>(name, pipeline.Search.Engine, movie => movie.Id, pool);
+                // The pool is what the pipeline reranks (--candidates, else its own default), ranked whole.
+                var evaluated = new TwoStageSearchPipeline<int, Movie>(name, pipeline.Search.Engine, movie => movie.Id,
+                    Math.Max(25, pipeline.Search.Options.Candidates));
                 await evaluated.RunAsync(queries[0].Query, ct); // warm-up, so one-time JIT and model loading do not skew latency
                 evaluations.Add(await EvaluationRunner.EvaluateAsync(evaluated, queries, ct));
             }

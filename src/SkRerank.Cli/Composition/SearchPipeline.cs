@@ -84,7 +84,7 @@ internal sealed class SearchPipeline : IAsyncDisposable
         services.AddLogging();
         components.Register(services, crossEncoder, namedModel).Configure(options =>
         {
-            options.Candidates = settings.Candidates;
+            if (settings.Candidates is { } candidates) options.Candidates = candidates;
             options.MinRelevanceScore = settings.MinScore;
             options.FailOpen = !settings.FailClosed;
             options.Timeout = settings.Timeout;

@@ -65,6 +65,9 @@ internal static class SearchPrinter
         return Math.Max(MinWidth, width);
     }
 
+    /// <summary>How many first-stage candidates the table lists.</summary>
+    internal const int MaxCandidatesShown = 25;
+
     /// <summary>Prints the search for a terminal of <see cref="TerminalWidth"/> columns.</summary>
     public static void WriteTable(TextWriter writer, MovieSearchResponse response, string firstStageName) =>
         WriteTable(writer, response, firstStageName, TerminalWidth());
@@ -91,6 +94,8 @@ internal static class SearchPrinter
         foreach (var line in Wrap(secondHeader, width)) writer.WriteLine(line);
         writer.WriteLine();
 
+        // The local reranker reads 150 candidates; a screen shows the cookbook's 25 (and every result, whatever its rank).
+        var shown = Math.Min(response.Candidates.Count, MaxCandidatesShown);
         // "  1. title  score" | "  1. title  score  (was #12)"
         const int leftFixed = 5 + 1 + 7;
         const int rightFixed = 5 + 1 + 7 + 10;
@@ -103,10 +108,10 @@ internal static class SearchPrinter
         {
             writer.WriteLine($"{Fit("Stage 1 candidates", sideTitle + leftFixed)}   Stage 2 results");
             writer.WriteLine($"{new string('-', sideTitle + leftFixed)}   {new string('-', sideTitle + rightFixed)}");
-            var rows = Math.Max(response.Candidates.Count, response.Results.Count);
+            var rows = Math.Max(shown, response.Results.Count);
             for (var i = 0; i < rows; i++)
             {
-                var l = i < response.Candidates.Count ? Left(i) : new string(' ', sideTitle + leftFixed);
+                var l = i < shown ? Left(i) : new string(' ', sideTitle + leftFixed);
                 var r = i < response.Results.Count ? Right(i, sideTitle) : "";
                 writer.WriteLine($"{l}   {r}".TrimEnd());
             }
@@ -120,9 +125,11 @@ internal static class SearchPrinter
             writer.WriteLine();
             writer.WriteLine("Stage 1 candidates");
             writer.WriteLine(new string('-', titleWidth + leftFixed));
-            for (var i = 0; i < response.Candidates.Count; i++)
+            for (var i = 0; i < shown; i++)
                 writer.WriteLine($"{i + 1,3}. {Fit(Title(response.Candidates[i].Movie), titleWidth)} {response.Candidates[i].VectorScore,7:0.000}");
         }
+        if (shown < response.Candidates.Count)
+            writer.WriteLine($"  … and {response.Candidates.Count - shown} more candidates (--json lists them all)");
         writer.WriteLine();
         if (response.RerankError is not null)
             foreach (var line in Wrap($"Reranker failed, showing first-stage order: {TerminalText.Neutralize(response.RerankError)}", width)) writer.WriteLine(line);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using SkRerank.DependencyInjection;
 using SkRerank.Embeddings;
 using SkRerank.Onnx.DependencyInjection;
@@ -33,8 +34,10 @@ public static class LocalMovieSearchBuilderExtensions
 
     /// <summary>
     /// Reranks with the offline <see cref="LocalFusionReranker"/>: snowflake-arctic-embed-xs (int8 unless
-    /// <paramref name="quantized"/> is false) and all-MiniLM-L6-v2 (float) cosines over every movie field, plus BM25.
-    /// Its per-movie state is prepared when movies are indexed.
+    /// <paramref name="quantized"/> is false) and all-MiniLM-L6-v2 (float) cosines over every movie field with one round
+    /// of pseudo-relevance feedback, BM25, and MaxSim over all-MiniLM-L6-v2's token vectors; it reranks
+    /// <see cref="LocalFusionReranker.DefaultCandidates"/> candidates unless the search is configured otherwise.
+    /// Its per-movie state (vectors, token vectors under <c>tokens</c> in the cache) is prepared when movies are indexed.
     /// </summary>
     /// <param name="builder">The movie search builder.</param>
     /// <param name="cacheDirectory">Cache root; <see langword="null"/> uses <c>SKRERANK_CACHE_DIR</c>, else the user cache folder.</param>
@@ -50,9 +53,21 @@ public static class LocalMovieSearchBuilderExtensions
         AddModels(builder.Services);
         builder.Services.AddSingleton(new LocalModelRequest(arctic, folder));
         builder.Services.AddSingleton(new LocalModelRequest(OnnxEmbeddingModel.MiniLmL6V2, folder));
-        return builder.UseReranker(sp => LocalFusionReranker.Create(
-            Models(sp).Get(arctic, folder),
-            Models(sp).Get(OnnxEmbeddingModel.MiniLmL6V2, folder)));
+        // Reranking is cheap per candidate (vectors are precomputed), so the pool grows; an application's own Configure wins.
+        builder.Configure(o => o.Candidates = LocalFusionReranker.DefaultCandidates);
+        return builder.UseReranker(sp =>
+        {
+            var miniLm = Models(sp).Get(OnnxEmbeddingModel.MiniLmL6V2, folder);
+            return LocalFusionReranker.Create(
+                new LocalFusionRerankerOptions
+                {
+                    LateInteractionModel = miniLm.GetService<OnnxEmbeddingGenerator>()?.AsTokenEmbeddingGenerator(),
+                    CacheDirectory = folder,
+                    LoggerFactory = sp.GetService<ILoggerFactory>(),
+                },
+                Models(sp).Get(arctic, folder),
+                miniLm);
+        });
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using SkRerank.Movies;
 using SkRerank.DependencyInjection;
 using SkRerank.Onnx.DependencyInjection;
 using SkRerank.Onnx.Embeddings;
@@ -25,7 +26,10 @@ public static class LocalMovieSearchServiceCollectionExtensions
         var options = new LocalMovieSearchOptions();
         configure?.Invoke(options);
         var builder = services.AddMovieSearch()
-            .UseLocalEmbeddingGenerator(options.EmbeddingModel, options.CacheDirectory, options.CacheEmbeddings);
+            .UseLocalEmbeddingGenerator(options.EmbeddingModel, options.CacheDirectory, options.CacheEmbeddings)
+            // Every field: director and genres lift first-stage recall (README, "Relevance"), and the local reranker's
+            // arctic signal (same model, same text) reuses the vectors instead of embedding every movie again.
+            .Configure(o => o.EmbeddingFields = MovieTextFields.All);
         if (options.Rerank)
         {
             builder.UseLocalReranker(options.CacheDirectory, options.CacheEmbeddings,

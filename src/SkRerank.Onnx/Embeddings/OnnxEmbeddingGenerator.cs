@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
@@ -26,6 +27,10 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private readonly int _maxTokens;
     private readonly int _batchSize;
     private readonly int _concurrentBatches;
+    // A query is often embedded twice moments apart (pooled for a cosine, token vectors for late interaction): one
+    // forward pass serves both. Small and cleared when full: only the newest few queries are asked for again.
+    private readonly ConcurrentDictionary<string, Lazy<Task<QueryRun>>> _recentQueries = new(StringComparer.Ordinal);
+    private const int RecentQueryCapacity = 32;
     private int _disposed;
 
     /// <summary>Loads <paramref name="model"/> into a new inference session.</summary>
@@ -57,7 +62,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             // A graph with a symbolic width shows it only by running; this happens once, on a tiny input, off any UI context.
             Dimensions = declared > 0
                 ? declared
-                : EmbedAsync([_encoder.Single("", _maxTokens)], CancellationToken.None).GetAwaiter().GetResult()[0].Length;
+                : RunAsync([_encoder.Single("", _maxTokens)], 0, tokens: false, CancellationToken.None).GetAwaiter().GetResult().Pooled[0].Length;
         }
         catch
         {
@@ -102,6 +107,15 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         }
 
         var texts = values as IReadOnlyList<string> ?? values.ToList();
+        if (texts.Count == 1 && texts[0] is { } single && options.GetInputType() == EmbeddingInputType.Query)
+        {
+            var run = await RunQueryAsync(single, cancellationToken).ConfigureAwait(false);
+            return new GeneratedEmbeddings<Embedding<float>>([new Embedding<float>(run.Pooled) { ModelId = Model.ModelId, CreatedAt = DateTimeOffset.UtcNow }])
+            {
+                Usage = new UsageDetails { InputTokenCount = run.TokenCount, TotalTokenCount = run.TokenCount },
+            };
+        }
+
         var prefix = PrefixFor(options.GetInputType());
         var sequences = new EncodedSequence[texts.Count];
         long tokenCount = 0;
@@ -112,7 +126,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             tokenCount += sequences[i].Ids.Length;
         }
 
-        var vectors = await EmbedAsync(sequences, cancellationToken).ConfigureAwait(false);
+        var (vectors, _) = await RunAsync(sequences, 0, tokens: false, cancellationToken).ConfigureAwait(false);
         var createdAt = DateTimeOffset.UtcNow;
         var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Length)
         {
@@ -124,6 +138,30 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A view of this generator that returns every text's token vectors instead of one pooled vector (see
+    /// <see cref="TokenEmbedding"/>), from the same inference session: the input of late-interaction scoring.
+    /// Disposing the view does nothing; this generator owns the session.
+    /// </summary>
+    public IEmbeddingGenerator<string, TokenEmbedding> AsTokenEmbeddingGenerator() => new OnnxTokenEmbeddingGenerator(this);
+
+    /// <summary>The token vectors of each text, unit length, without special tokens and the input type's prefix.</summary>
+    internal async Task<TokenEmbedding[]> GenerateTokenEmbeddingsAsync(
+        IReadOnlyList<string> texts, EmbeddingInputType inputType, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (texts.Count == 1 && texts[0] is { } single && inputType == EmbeddingInputType.Query)
+            return [(await RunQueryAsync(single, cancellationToken).ConfigureAwait(false)).Tokens
+                    ?? throw new NotSupportedException($"{Model.ModelId} outputs pooled sentence vectors only, not token vectors.")];
+
+        var prefix = PrefixFor(inputType);
+        var sequences = new EncodedSequence[texts.Count];
+        for (var i = 0; i < sequences.Length; i++)
+            sequences[i] = Encode(texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts)), prefix);
+        var (_, tokens) = await RunAsync(sequences, PrefixTokens(prefix), tokens: true, cancellationToken).ConfigureAwait(false);
+        return tokens!;
     }
 
     /// <inheritdoc />
@@ -147,10 +185,39 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private EncodedSequence Encode(string text, string prefix) =>
         _encoder.Single(prefix.Length == 0 ? text : prefix + text, _maxTokens);
 
-    private async Task<float[][]> EmbedAsync(EncodedSequence[] sequences, CancellationToken cancellationToken)
+    // Word pieces of the prefix: the same for every text, so they would match each other in late interaction, not content.
+    private int PrefixTokens(string prefix) => prefix.Length == 0 ? 0 : _encoder.Pieces(prefix, _maxTokens).Length;
+
+    private Task<QueryRun> RunQueryAsync(string query, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_recentQueries.Count >= RecentQueryCapacity) _recentQueries.Clear();
+        var lazy = _recentQueries.GetOrAdd(query, text => new Lazy<Task<QueryRun>>(async () =>
+        {
+            var prefix = Model.QueryPrefix;
+            var sequence = Encode(text, prefix);
+            // Not the caller's token: another caller may be waiting for the same run; each waits with its own.
+            var (pooled, tokens) = await RunAsync([sequence], PrefixTokens(prefix), tokens: true, CancellationToken.None).ConfigureAwait(false);
+            return new QueryRun(pooled[0], tokens?[0], sequence.Ids.Length);
+        }));
+        var task = lazy.Value;
+        if (task.IsFaulted || task.IsCanceled) _recentQueries.TryRemove(new KeyValuePair<string, Lazy<Task<QueryRun>>>(query, lazy));
+        return task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// One forward pass: every sequence's pooled vector, and with <paramref name="tokens"/> its token vectors (after
+    /// <c>[CLS]</c> and <paramref name="prefixTokens"/> prefix pieces, before <c>[SEP]</c>), or <see langword="null"/>
+    /// when the graph outputs pooled vectors only.
+    /// </summary>
+    private async Task<(float[][] Pooled, TokenEmbedding[]? Tokens)> RunAsync(
+        EncodedSequence[] sequences, int prefixTokens, bool tokens, CancellationToken cancellationToken)
     {
         var vectors = new float[sequences.Length][];
-        if (sequences.Length == 0) return vectors;
+        var tokenEmbeddings = tokens ? new TokenEmbedding[sequences.Length] : null;
+        if (sequences.Length == 0) return (vectors, tokenEmbeddings);
+        var skip = 1 + prefixTokens;
+        var pooledOnly = false;
         await _session.RunBatchesAsync(
             sequences,
             _batchSize,
@@ -159,10 +226,37 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             (batch, output, shape, indices) =>
             {
                 for (var k = 0; k < indices.Length; k++) vectors[indices[k]] = Pool(output, shape, k, batch);
+                if (tokenEmbeddings is null) return;
+                if (shape.Length != 3)
+                {
+                    pooledOnly = true;
+                    return;
+                }
+                for (var k = 0; k < indices.Length; k++)
+                    tokenEmbeddings[indices[k]] = TokenVectors(output, shape, k, sequences[indices[k]].Ids, skip);
             },
             cancellationToken).ConfigureAwait(false);
-        return vectors;
+        return (vectors, pooledOnly ? null : tokenEmbeddings);
     }
+
+    private TokenEmbedding TokenVectors(ReadOnlySpan<float> output, long[] shape, int row, int[] ids, int skip)
+    {
+        var length = (int)shape[1];
+        var width = (int)shape[2];
+        var count = Math.Max(0, ids.Length - 1 - skip);
+        var vectors = new Half[count * width];
+        Span<float> token = width <= 1024 ? stackalloc float[width] : new float[width];
+        for (var t = 0; t < count; t++)
+        {
+            output.Slice((row * length + skip + t) * width, width).CopyTo(token);
+            var norm = TensorPrimitives.Norm<float>(token);
+            if (norm > 0) TensorPrimitives.Divide(token, norm, token);
+            TensorPrimitives.ConvertToHalf(token, vectors.AsSpan(t * width, width));
+        }
+        return new TokenEmbedding(count == 0 ? [] : ids.AsSpan(skip, count).ToArray(), vectors, width) { ModelId = Model.ModelId };
+    }
+
+    private sealed record QueryRun(float[] Pooled, TokenEmbedding? Tokens, int TokenCount);
 
     private float[] Pool(ReadOnlySpan<float> data, long[] shape, int row, PaddedBatch batch)
     {

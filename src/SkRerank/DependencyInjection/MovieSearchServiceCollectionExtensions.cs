@@ -59,7 +59,10 @@ public static class MovieSearchServiceCollectionExtensions
             ResolveEmbeddingGenerator(sp),
             sp.GetRequiredService<MovieCatalog>(),
             sp.GetService<ILogger<MovieIndexer>>(),
-            sp.GetServices<IMovieIndexWarmUp>()));
+            sp.GetServices<IMovieIndexWarmUp>())
+        {
+            EmbeddingFields = sp.GetRequiredService<IOptions<MovieSearchOptions>>().Value.EmbeddingFields,
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMovieIndexWarmUp, RerankerWarmUp>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMovieIndexWarmUp, KeywordIndexWarmUp>());
         services.TryAddSingleton<MovieSearchPlugin>();

@@ -47,6 +47,12 @@ public sealed class MovieIndexer
     /// </summary>
     public int? ChunkSize { get; init; }
 
+    /// <summary>
+    /// Which fields of a movie are embedded for the first stage; <see cref="MovieTextFields.Default"/> (title, overview,
+    /// tagline, what the cookbook embeds) unless the search's <see cref="Search.MovieSearchOptions.EmbeddingFields"/> says otherwise.
+    /// </summary>
+    public MovieTextFields EmbeddingFields { get; init; } = MovieTextFields.Default;
+
     private static bool IsDegenerate(ReadOnlySpan<float> vector)
     {
         var nonZero = false;
@@ -88,7 +94,7 @@ public sealed class MovieIndexer
 
         // The collection is created (or checked, e.g. a table indexed with another model) before any model runs.
         await _collection.EnsureCollectionExistsAsync(cancellationToken).ConfigureAwait(false);
-        var texts = movies.Select(m => m.ToEmbeddingText()).ToArray();
+        var texts = movies.Select(m => MovieText.Compose(m, EmbeddingFields)).ToArray();
         var vectors = new ReadOnlyMemory<float>[movies.Count];
         var missing = await ReuseStoredVectorsAsync(movies, texts, vectors, cancellationToken).ConfigureAwait(false);
         var fromStore = movies.Count - missing.Count;
@@ -147,6 +153,9 @@ public sealed class MovieIndexer
     {
         // Only a collection that vouches for its vectors' model, and only for that model: vectors of two models never mix.
         var storedModel = _collection.GetService(typeof(StoredEmbeddingModel)) as StoredEmbeddingModel;
+        // A store records the model, not which fields were embedded: reuse only the cookbook's fields, which every
+        // version has embedded (other fields are embedded again, from the disk cache when it has them).
+        if (EmbeddingFields != MovieTextFields.Default) return Enumerable.Range(0, movies.Count).ToList();
         var model = _embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
         if (storedModel is null || model is null || storedModel.ModelId != model) return Enumerable.Range(0, movies.Count).ToList();
 

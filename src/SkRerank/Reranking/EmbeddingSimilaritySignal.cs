@@ -10,7 +10,7 @@ namespace SkRerank.Reranking;
 /// documents' vectors are computed once.
 /// </summary>
 public sealed class EmbeddingSimilaritySignal(IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator, string? name = null)
-    : IRelevanceSignal
+    : IFeedbackRelevanceSignal
 {
     private readonly IEmbeddingGenerator<string, Embedding<float>> _generator =
         embeddingGenerator ?? throw new ArgumentNullException(nameof(embeddingGenerator));
@@ -32,6 +32,36 @@ public sealed class EmbeddingSimilaritySignal(IEmbeddingGenerator<string, Embedd
         for (var i = 0; i < scores.Length; i++)
             scores[i] = TensorPrimitives.CosineSimilarity(queryVector.Span, documentVectors[i].Vector.Span);
         return scores;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The moved query is the unit query vector plus <paramref name="weight"/> × the mean of the unit feedback vectors.</remarks>
+    public async Task<double[]> ScoreWithFeedbackAsync(
+        string query, IReadOnlyList<string> documents, IReadOnlyList<int> feedback, double weight, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        ArgumentNullException.ThrowIfNull(feedback);
+        var queryVector = (await _generator.GenerateAsync([query], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
+            .ConfigureAwait(false))[0].Vector;
+        var documentVectors = await _generator.GenerateAsync(documents, new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Document), cancellationToken)
+            .ConfigureAwait(false);
+        var moved = new float[queryVector.Length];
+        AddUnit(queryVector.Span, 1, moved);
+        if (feedback.Count > 0)
+        {
+            foreach (var index in feedback)
+                AddUnit(documentVectors[index].Vector.Span, (float)(weight / feedback.Count), moved);
+        }
+        var scores = new double[documents.Count];
+        for (var i = 0; i < scores.Length; i++)
+            scores[i] = TensorPrimitives.CosineSimilarity(moved, documentVectors[i].Vector.Span);
+        return scores;
+
+        static void AddUnit(ReadOnlySpan<float> vector, float scale, Span<float> sum)
+        {
+            var norm = TensorPrimitives.Norm(vector);
+            if (norm > 0) TensorPrimitives.MultiplyAdd(vector, scale / norm, sum, sum);
+        }
     }
 
     /// <inheritdoc />

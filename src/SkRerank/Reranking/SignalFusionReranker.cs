@@ -9,14 +9,25 @@ namespace SkRerank.Reranking;
 public sealed class SignalFusionReranker : IQueryPreparingReranker
 {
     private readonly IReadOnlyList<(IRelevanceSignal Signal, double Weight)> _signals;
+    private readonly SignalFusionRerankerOptions _options;
 
     /// <summary>Creates the reranker from weighted signals.</summary>
-    public SignalFusionReranker(IEnumerable<(IRelevanceSignal Signal, double Weight)> signals, string modelId = "signal-fusion")
+    /// <param name="signals">The signals and their weights.</param>
+    /// <param name="modelId">The name in <see cref="Metadata"/>; the signals and weights are appended.</param>
+    /// <param name="options">Pseudo-relevance feedback; none by default.</param>
+    public SignalFusionReranker(
+        IEnumerable<(IRelevanceSignal Signal, double Weight)> signals, string modelId = "signal-fusion", SignalFusionRerankerOptions? options = null)
     {
         _signals = signals?.ToList() ?? throw new ArgumentNullException(nameof(signals));
         if (_signals.Count == 0) throw new ArgumentException("At least one signal is needed.", nameof(signals));
-        Metadata = new RerankerMetadata("local", modelId + "(" + string.Join("+", _signals.Select(s => $"{s.Weight:0.##}*{s.Signal.Name}")) + ")");
+        _options = options ?? new SignalFusionRerankerOptions();
+        _options.Validate();
+        var feedback = _options.FeedbackDocuments > 0 ? $"+prf({_options.FeedbackDocuments},{_options.FeedbackWeight:0.##})" : "";
+        Metadata = new RerankerMetadata("local", modelId + "(" + string.Join("+", _signals.Select(s => $"{s.Weight:0.##}*{s.Signal.Name}")) + feedback + ")");
     }
+
+    /// <summary>The feedback settings.</summary>
+    public SignalFusionRerankerOptions Options => _options;
 
     /// <inheritdoc />
     public RerankerMetadata Metadata { get; }
@@ -45,19 +56,38 @@ public sealed class SignalFusionReranker : IQueryPreparingReranker
         // cores instead of one after another.
         var perSignal = await Task.WhenAll(_signals.Select(s => Task.Run(() => s.Signal.ScoreAsync(wanted, documents, cancellationToken), cancellationToken)))
             .ConfigureAwait(false);
-        var fused = new double[documents.Count];
+        var fused = Fuse(perSignal, documents.Count);
+
+        // Pseudo-relevance feedback: the signals that can move the query toward the best-fused documents score again.
+        var feedbackCount = _options.FeedbackDocuments;
+        if (feedbackCount > 0 && documents.Count > feedbackCount && _signals.Any(s => s.Signal is IFeedbackRelevanceSignal))
+        {
+            var feedback = Enumerable.Range(0, fused.Length).OrderByDescending(i => fused[i]).ThenBy(i => i).Take(feedbackCount).ToList();
+            var rescored = await Task.WhenAll(_signals.Select((s, i) => s.Signal is IFeedbackRelevanceSignal f
+                    ? Task.Run(() => f.ScoreWithFeedbackAsync(wanted, documents, feedback, _options.FeedbackWeight, cancellationToken), cancellationToken)
+                    : Task.FromResult(perSignal[i])))
+                .ConfigureAwait(false);
+            fused = Fuse(rescored, documents.Count);
+        }
+
+        return RerankArguments.TopResults(fused, options?.TopN);
+    }
+
+    // Weighted sum of per-signal z-scores over the candidate list.
+    private double[] Fuse(double[][] perSignal, int count)
+    {
+        var fused = new double[count];
         for (var s = 0; s < perSignal.Length; s++)
         {
             var scores = perSignal[s];
-            if (scores.Length != documents.Count)
-                throw new InvalidOperationException($"Signal '{_signals[s].Signal.Name}' returned {scores.Length} scores for {documents.Count} documents.");
+            if (scores.Length != count)
+                throw new InvalidOperationException($"Signal '{_signals[s].Signal.Name}' returned {scores.Length} scores for {count} documents.");
             var mean = scores.Average();
             var std = Math.Sqrt(scores.Sum(x => (x - mean) * (x - mean)) / scores.Length);
             for (var i = 0; i < fused.Length; i++)
                 fused[i] += _signals[s].Weight * (std > 1e-12 ? (scores[i] - mean) / std : 0);
         }
-
-        return RerankArguments.TopResults(fused, options?.TopN);
+        return fused;
     }
 
     /// <inheritdoc />

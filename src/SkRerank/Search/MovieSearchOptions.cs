@@ -33,6 +33,13 @@ public sealed class MovieSearchOptions
     public MovieTextFields RerankFields { get; set; } = MovieTextFields.All;
 
     /// <summary>
+    /// Which fields <see cref="Indexing.MovieIndexer"/> embeds for the first stage: title, overview and tagline by default
+    /// (the cookbook's text). The offline default (<c>AddLocalMovieSearch</c>) embeds every field: director and genres
+    /// lift first-stage recall, and the reranker's arctic signal then reuses the same vectors.
+    /// </summary>
+    public MovieTextFields EmbeddingFields { get; set; } = MovieTextFields.Default;
+
+    /// <summary>
     /// When the reranker fails, return the first-stage order marked <c>reranked: false</c> (and log a warning) instead
     /// of failing the search.
     /// </summary>
