@@ -1,8 +1,10 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using SkRerank.DependencyInjection;
 using SkRerank.Embeddings;
+using SkRerank.Indexing;
 using SkRerank.Movies;
 using SkRerank.Postgres;
 using SkRerank.Search;
@@ -60,7 +62,10 @@ public static class PostgresMovieSearchBuilderExtensions
         {
             Definition = metadata?.DefaultModelDimensions is { } dimensions ? MovieCollectionDefinition.Create(dimensions, queryGenerator) : null,
             EmbeddingGenerator = queryGenerator,
-            EmbeddingModelId = metadata?.DefaultModelId,
+            // The recorded identity names the embedded fields too: vectors of another text are another model's.
+            EmbeddingModelId = metadata?.DefaultModelId is { } modelId
+                ? StoredEmbeddingModel.Describe(modelId, services.GetRequiredService<IOptions<MovieSearchOptions>>().Value.EmbeddingFields)
+                : null,
             HybridFusion = HybridFusionMethod.WeightedZScore,
             KeywordWeight = MovieSearchOptions.DefaultKeywordWeight,
         };

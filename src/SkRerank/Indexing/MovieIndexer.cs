@@ -153,11 +153,9 @@ public sealed class MovieIndexer
     {
         // Only a collection that vouches for its vectors' model, and only for that model: vectors of two models never mix.
         var storedModel = _collection.GetService(typeof(StoredEmbeddingModel)) as StoredEmbeddingModel;
-        // A store records the model, not which fields were embedded: reuse only the cookbook's fields, which every
-        // version has embedded (other fields are embedded again, from the disk cache when it has them).
-        if (EmbeddingFields != MovieTextFields.Default) return Enumerable.Range(0, movies.Count).ToList();
         var model = _embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
-        if (storedModel is null || model is null || storedModel.ModelId != model) return Enumerable.Range(0, movies.Count).ToList();
+        if (storedModel is null || model is null || storedModel.ModelId != StoredEmbeddingModel.Describe(model, EmbeddingFields))
+            return Enumerable.Range(0, movies.Count).ToList();
 
         var stored = new Dictionary<int, Movie>();
         await foreach (var movie in _collection.GetAsync(movies.Select(m => m.Id), new RecordRetrievalOptions { IncludeVectors = true }, cancellationToken)
@@ -167,7 +165,7 @@ public sealed class MovieIndexer
         var missing = new List<int>();
         for (var i = 0; i < movies.Count; i++)
         {
-            if (stored.TryGetValue(movies[i].Id, out var movie) && movie.Embedding is { Length: > 0 } vector && movie.ToEmbeddingText() == texts[i])
+            if (stored.TryGetValue(movies[i].Id, out var movie) && movie.Embedding is { Length: > 0 } vector && MovieText.Compose(movie, EmbeddingFields) == texts[i])
                 vectors[i] = vector;
             else
                 missing.Add(i);

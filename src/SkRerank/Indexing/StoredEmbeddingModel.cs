@@ -6,5 +6,17 @@ namespace SkRerank.Indexing;
 /// <see cref="MovieIndexer"/> keeps the stored vectors of unchanged movies when it indexes with the same model, instead
 /// of embedding them again. Collections that do not return it are always re-embedded (the disk cache still applies).
 /// </summary>
-/// <param name="ModelId">The model id, as <c>EmbeddingGeneratorMetadata.DefaultModelId</c> names it.</param>
-public sealed record StoredEmbeddingModel(string ModelId);
+/// <param name="ModelId">
+/// The model id, as <c>EmbeddingGeneratorMetadata.DefaultModelId</c> names it, with the embedded fields when they are
+/// not the cookbook's (see <see cref="Describe"/>).
+/// </param>
+public sealed record StoredEmbeddingModel(string ModelId)
+{
+    /// <summary>
+    /// What a collection records for vectors of <paramref name="modelId"/> over <paramref name="fields"/>: the bare model id
+    /// for the cookbook's title + overview + tagline (what every earlier version embedded), else <c>model|fields</c>,
+    /// so vectors of two texts are never mixed.
+    /// </summary>
+    public static string Describe(string modelId, Movies.MovieTextFields fields) =>
+        fields == Movies.MovieTextFields.Default ? modelId : $"{modelId}|{fields}";
+}

@@ -24,8 +24,9 @@ public class TraceOptionTests
         foreach (var (span, indent) in new[] { ("skrerank.search", 2), ("skrerank.embed_query", 4), ("skrerank.first_stage", 4), ("skrerank.rerank", 4) })
             Assert.Matches(new Regex($"^ {{{indent}}}{Regex.Escape(span)}  \\d+\\.\\d ms", RegexOptions.Multiline), traced.Error);
         // The reranker's own span (OpenTelemetryReranker) sits under the rerank stage.
-        Assert.Matches(new Regex(@"^ {6}rerank local-fusion.* \d+\.\d ms .*rerank\.documents=25", RegexOptions.Multiline), traced.Error);
-        Assert.Contains("candidates=25", traced.Error);
+        // The local reranker reads up to 150 candidates: all 40 movies here.
+        Assert.Matches(new Regex(@"^ {6}rerank local-fusion.* \d+\.\d ms .*rerank\.documents=40", RegexOptions.Multiline), traced.Error);
+        Assert.Contains("candidates=40", traced.Error);
 
         Assert.Equal(WithoutTimings(plain.Output), WithoutTimings(traced.Output));
     }

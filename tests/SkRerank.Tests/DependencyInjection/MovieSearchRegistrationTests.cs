@@ -154,6 +154,8 @@ public sealed class MovieSearchRegistrationTests
         // Both models' document vectors are on disk after indexing: arctic (first stage) and MiniLM (reranker warm-up).
         var cacheFiles = Directory.GetFiles(Path.Combine(temp.Path, "embeddings"), "*.skvec").Select(Path.GetFileName).Order().ToList();
         Assert.Equal(2, cacheFiles.Count);
+        // MiniLM's token vectors (late interaction) are kept beside them.
+        Assert.Single(Directory.GetFiles(Path.Combine(temp.Path, "tokens"), "*.skrtok"));
 
         var result = await kernel.InvokeAsync(MovieSearchPlugin.PluginName, "search_movies",
             new KernelArguments { ["query"] = "super hero mystery action movie about bats", ["top_n"] = 3 });
@@ -165,6 +167,12 @@ public sealed class MovieSearchRegistrationTests
 
         var search = kernel.Services.GetRequiredService<MovieSearchService>();
         Assert.Equal("local", search.Reranker!.Metadata.ProviderName);
+        // The measured recipe: late interaction and feedback in the reranker, 150 candidates, every field embedded.
+        Assert.Contains("all-MiniLM-L6-v2-maxsim", search.Reranker.Metadata.ModelId, StringComparison.Ordinal);
+        Assert.Contains("prf(3,1)", search.Reranker.Metadata.ModelId, StringComparison.Ordinal);
+        Assert.Equal(150, search.Options.Candidates);
+        Assert.Equal(MovieTextFields.All, search.Options.EmbeddingFields);
+        Assert.Equal(MovieTextFields.All, kernel.Services.GetRequiredService<MovieIndexer>().EmbeddingFields);
         // The application has no unkeyed generator: the local one is the movie search's own.
         Assert.Null(kernel.Services.GetService<IEmbeddingGenerator<string, Embedding<float>>>());
         Assert.NotNull(kernel.Services.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(MovieSearchBuilder.ServiceKey));
@@ -191,6 +199,20 @@ public sealed class MovieSearchRegistrationTests
         Assert.Equal("together", response.Reranker!.ProviderName);
         Assert.Contains(server.Requests, r => r.Endpoint.EndsWith("rerank", StringComparison.Ordinal));
         Assert.Single(Directory.GetFiles(Path.Combine(temp.Path, "embeddings"), "*.skvec"));
+        // Together keeps the cookbook's recipe: 25 candidates, title + overview + tagline embedded.
+        var options = provider.GetRequiredService<MovieSearchService>().Options;
+        Assert.Equal(25, options.Candidates);
+        Assert.Equal(MovieTextFields.Default, provider.GetRequiredService<MovieIndexer>().EmbeddingFields);
+    }
+
+    [Fact]
+    public void An_applications_own_candidate_count_wins_over_the_local_rerankers_default()
+    {
+        var services = new ServiceCollection();
+        services.AddLocalMovieSearch(o => o.CacheEmbeddings = false).Configure(o => o.Candidates = 40);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(40, provider.GetRequiredService<IOptions<MovieSearchOptions>>().Value.Candidates);
     }
 
     /// <summary>Orders documents by reverse title, so a test can tell its order from the first stage's.</summary>
