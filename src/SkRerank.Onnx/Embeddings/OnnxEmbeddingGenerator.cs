@@ -185,6 +185,9 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private EncodedSequence Encode(string text, string prefix) =>
         _encoder.Single(prefix.Length == 0 ? text : prefix + text, _maxTokens);
 
+    /// <summary>Forgets the recent query runs (benchmarks measure queries new to the process).</summary>
+    internal void ClearRecentQueries() => _recentQueries.Clear();
+
     // Word pieces of the prefix: the same for every text, so they would match each other in late interaction, not content.
     private int PrefixTokens(string prefix) => prefix.Length == 0 ? 0 : _encoder.Pieces(prefix, _maxTokens).Length;
 

@@ -136,6 +136,9 @@ public sealed partial class LateInteractionSignal : IRelevanceSignal, IDisposabl
         }
     }
 
+    /// <summary>Forgets the query token vectors kept for <see cref="ScoreAsync"/> (benchmarks measure queries new to the process).</summary>
+    public void ClearQueryCache() => _queries.Clear();
+
     /// <summary>Releases the warm-up lock; the generator belongs to the caller.</summary>
     public void Dispose() => _warmUp.Dispose();
 
