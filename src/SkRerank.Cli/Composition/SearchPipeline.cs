@@ -113,7 +113,7 @@ internal sealed class SearchPipeline : IAsyncDisposable
             ? new Output.ProgressBar($"Embedding {movies.Count} movies ({modelId})", progressWriter)
             : null;
         using var warmUpProgress = settings.ShowProgress && settings.EffectiveReranker == "local"
-            ? new Output.ProgressBar("Preparing the reranker (2 models embed every movie's fields)", progressWriter, showAfter: Output.SlowPhase.Threshold)
+            ? new Output.ProgressBar("Preparing the reranker (all-MiniLM-L6-v2 reads every movie: its vector and its token vectors)", progressWriter, showAfter: Output.SlowPhase.Threshold)
             : null;
         var report = await indexer.IndexAsync(movies, progress, warmUpProgress, cancellationToken).ConfigureAwait(false);
 
