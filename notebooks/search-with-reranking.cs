@@ -63,8 +63,9 @@ foreach (var candidate in response.Candidates)
     Console.WriteLine($"  {candidate.Rank,2}. {candidate.Movie.Title,-50} cosine {candidate.VectorScore:0.000}");
 
 // 5. Stage 2: the reranker scores the candidates again and keeps the best 5. Offline that is the local fusion reranker
-//    (two embedding models over every movie field plus BM25: not a cross-encoder); on Together, Llama-Rank, a
-//    cross-encoder that reads query and movie together.
+//    (two embedding models over every movie field, BM25 and MaxSim over MiniLM's token vectors: not a cross-encoder);
+//    on Together, Llama-Rank, a cross-encoder that reads query and movie together. This walkthrough keeps the
+//    cookbook's 25 candidates; search_movies gives the offline reranker 150.
 Console.WriteLine($"\nStage 2, reranked by {response.Reranker?.ModelId ?? "(none)"} ({response.Timings.RerankMs:0} ms):");
 foreach (var result in response.Results.Take(5))
     Console.WriteLine($"  {result.Rank}. {result.Movie.Title,-50} relevance {result.RelevanceScore,7:0.000}   (was #{result.CandidateRank})");
