@@ -91,6 +91,7 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
         }
         Interlocked.Add(ref _hits, texts.Count - missing.Count);
         Interlocked.Add(ref _misses, missing.Count);
+        Telemetry.SkRerankTelemetry.RecordCacheLookup("disk", texts.Count - missing.Count, missing.Count);
 
         if (missing.Count > 0)
         {

@@ -90,6 +90,7 @@ public sealed class QueryEmbeddingCache : DelegatingEmbeddingGenerator<string, E
             }
             Interlocked.Add(ref _hits, texts.Count - mine.Count);
             Interlocked.Add(ref _misses, mine.Count);
+            Telemetry.SkRerankTelemetry.RecordCacheLookup("query", texts.Count - mine.Count, mine.Count);
 
             if (mine.Count > 0) await EmbedAsync(texts, mine, options, cancellationToken).ConfigureAwait(false);
 

@@ -80,4 +80,12 @@ public static class SkRerankTelemetry
         Meter.CreateCounter<long>(Instruments.CacheHits, "{text}", "Texts whose embedding came from a cache.");
     internal static readonly Counter<long> CacheMisses =
         Meter.CreateCounter<long>(Instruments.CacheMisses, "{text}", "Texts a cache had to embed.");
+
+    /// <summary>Records one cache lookup of several texts, tagged with the cache (<c>disk</c> or <c>query</c>).</summary>
+    internal static void RecordCacheLookup(string cache, long hits, long misses)
+    {
+        var tag = new KeyValuePair<string, object?>("skrerank.cache", cache);
+        if (hits > 0) CacheHits.Add(hits, tag);
+        if (misses > 0) CacheMisses.Add(misses, tag);
+    }
 }
