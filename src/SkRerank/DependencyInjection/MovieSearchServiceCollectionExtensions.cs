@@ -49,7 +49,7 @@ public static class MovieSearchServiceCollectionExtensions
         services.TryAddSingleton<VectorStoreCollection<int, Movie>>(CreateDefaultCollection);
         services.TryAddSingleton(sp => new MovieSearchService(
             ResolveCollection(sp),
-            ResolveEmbeddingGenerator(sp),
+            Traced(ResolveEmbeddingGenerator(sp), sp),
             ResolveReranker(sp),
             sp.GetRequiredService<MovieCatalog>(),
             sp.GetRequiredService<IOptions<MovieSearchOptions>>(),
@@ -79,6 +79,14 @@ public static class MovieSearchServiceCollectionExtensions
         ?? throw new InvalidOperationException(
             "The movie search needs an IEmbeddingGenerator<string, Embedding<float>>: use AddLocalMovieSearch() (SkRerank.Onnx) or " +
             "AddTogetherMovieSearch(), register one (e.g. AddOnnxEmbeddingGenerator, AddEmbeddingGenerator), or call UseEmbeddingGenerator on the builder AddMovieSearch returns.");
+
+    /// <summary>
+    /// The query side of the search's generator behind Microsoft.Extensions.AI's OpenTelemetry decorator, on the
+    /// <c>SkRerank</c> source: each query embedding is an <c>embeddings {model}</c> span with the gen_ai attributes
+    /// (model, token usage) under <c>skrerank.embed_query</c>. Free while nothing listens.
+    /// </summary>
+    private static IEmbeddingGenerator<string, Embedding<float>> Traced(IEmbeddingGenerator<string, Embedding<float>> generator, IServiceProvider services) =>
+        generator.AsBuilder().UseOpenTelemetry(services.GetService<ILoggerFactory>(), SkRerank.Telemetry.SkRerankTelemetry.ActivitySourceName).Build(services);
 
     /// <summary>The movie search's collection: keyed under <see cref="MovieSearchBuilder.ServiceKey"/>, else the unkeyed one (the in-memory default unless replaced).</summary>
     internal static VectorStoreCollection<int, Movie> ResolveCollection(IServiceProvider services) =>

@@ -1,3 +1,4 @@
+using OpenTelemetry.Trace;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -203,6 +204,35 @@ public sealed class MovieSearchRegistrationTests
         var options = provider.GetRequiredService<MovieSearchService>().Options;
         Assert.Equal(25, options.Candidates);
         Assert.Equal(MovieTextFields.Default, provider.GetRequiredService<MovieIndexer>().EmbeddingFields);
+    }
+
+    [Fact]
+    public async Task A_registered_search_embeds_the_query_in_a_gen_ai_span_under_the_embed_query_stage()
+    {
+        var services = new ServiceCollection();
+        services.AddEmbeddingGenerator(new HashingEmbeddingGenerator(64));
+        services.AddMovieSearch(o => o.FirstStage = FirstStageMode.Vector).UseNoReranker();
+        await using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<MovieIndexer>().IndexAsync(await MovieSubset.LoadAsync(10));
+
+        var spans = new List<System.Diagnostics.Activity>();
+        using var testSource = new System.Diagnostics.ActivitySource("skrerank-di-tests");
+        using (var tracing = global::OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+            .AddSource(SkRerank.Telemetry.SkRerankTelemetry.ActivitySourceName, "skrerank-di-tests")
+            .AddInMemoryExporter(spans)
+            .Build())
+        {
+            using var test = testSource.StartActivity("test");
+            await provider.GetRequiredService<MovieSearchService>().SearchAsync(new MovieSearchRequest { Query = "a heist with a twist", TopN = 3 });
+            test!.Stop();
+            tracing.ForceFlush();
+            spans.RemoveAll(s => s.TraceId != test.TraceId);
+        }
+
+        // Microsoft.Extensions.AI's OpenTelemetryEmbeddingGenerator, on the SkRerank source (gen_ai semantic conventions).
+        var embedQuery = Assert.Single(spans, s => s.OperationName == SkRerank.Telemetry.SkRerankTelemetry.Spans.EmbedQuery);
+        var embedding = Assert.Single(spans, s => s.ParentSpanId == embedQuery.SpanId);
+        Assert.Equal("embeddings", embedding.GetTagItem("gen_ai.operation.name"));
     }
 
     [Fact]
