@@ -31,6 +31,11 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     // forward pass serves both. Small and cleared when full: only the newest few queries are asked for again.
     private readonly ConcurrentDictionary<string, Lazy<Task<QueryRun>>> _recentQueries = new(StringComparer.Ordinal);
     private const int RecentQueryCapacity = 32;
+    // The pooled vectors of documents whose token vectors were just computed: a pooled request for them moments later
+    // (a reranker warming up a cosine and a late-interaction signal on one model) takes them instead of a second pass.
+    // Taken once, and bounded: a pooled request that never comes costs at most this many vectors.
+    private readonly ConcurrentDictionary<string, float[]> _pooledFromTokenRuns = new(StringComparer.Ordinal);
+    private const int PooledFromTokenRunsCapacity = 16_384;
     private int _disposed;
 
     /// <summary>Loads <paramref name="model"/> into a new inference session.</summary>
@@ -118,15 +123,27 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
         var prefix = PrefixFor(options.GetInputType());
         var sequences = new EncodedSequence[texts.Count];
+        var vectors = new float[texts.Count][];
+        var toRun = new List<int>(texts.Count);
         long tokenCount = 0;
         for (var i = 0; i < sequences.Length; i++)
         {
             var text = texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(values));
             sequences[i] = Encode(text, prefix);
             tokenCount += sequences[i].Ids.Length;
+            if (!_pooledFromTokenRuns.IsEmpty && _pooledFromTokenRuns.TryRemove(prefix + "\n" + text, out var pooled)) vectors[i] = pooled;
+            else toRun.Add(i);
         }
 
-        var (vectors, _) = await RunAsync(sequences, 0, tokens: false, cancellationToken).ConfigureAwait(false);
+        if (toRun.Count == texts.Count)
+        {
+            (vectors, _) = await RunAsync(sequences, 0, tokens: false, cancellationToken).ConfigureAwait(false);
+        }
+        else if (toRun.Count > 0)
+        {
+            var (ran, _) = await RunAsync(toRun.Select(i => sequences[i]).ToArray(), 0, tokens: false, cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < toRun.Count; k++) vectors[toRun[k]] = ran[k];
+        }
         var createdAt = DateTimeOffset.UtcNow;
         var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Length)
         {
@@ -160,8 +177,11 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         var sequences = new EncodedSequence[texts.Count];
         for (var i = 0; i < sequences.Length; i++)
             sequences[i] = Encode(texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts)), prefix);
-        var (_, tokens) = await RunAsync(sequences, PrefixTokens(prefix), tokens: true, cancellationToken).ConfigureAwait(false);
-        return tokens!;
+        var (pooled, tokens) = await RunAsync(sequences, PrefixTokens(prefix), tokens: true, cancellationToken).ConfigureAwait(false);
+        if (tokens is null) throw new NotSupportedException($"{Model.ModelId} outputs pooled sentence vectors only, not token vectors.");
+        if (_pooledFromTokenRuns.Count + texts.Count > PooledFromTokenRunsCapacity) _pooledFromTokenRuns.Clear();
+        for (var i = 0; i < texts.Count; i++) _pooledFromTokenRuns[prefix + "\n" + texts[i]] = pooled[i];
+        return tokens;
     }
 
     /// <inheritdoc />
@@ -184,6 +204,9 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
     private EncodedSequence Encode(string text, string prefix) =>
         _encoder.Single(prefix.Length == 0 ? text : prefix + text, _maxTokens);
+
+    /// <summary>How many pooled vectors from token runs wait for a pooled request (tests).</summary>
+    internal int PendingPooledVectors => _pooledFromTokenRuns.Count;
 
     /// <summary>Forgets the recent query runs (benchmarks measure queries new to the process).</summary>
     internal void ClearRecentQueries() => _recentQueries.Clear();

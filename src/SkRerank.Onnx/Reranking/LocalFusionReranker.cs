@@ -49,16 +49,17 @@ public static class LocalFusionReranker
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(embeddingModels);
-        var signals = embeddingModels
-            .Select(model => ((IRelevanceSignal)new EmbeddingSimilaritySignal(model), EmbeddingWeight))
-            .Append((new LexicalSignal(), LexicalWeight))
-            .ToList();
+        var signals = new List<(IRelevanceSignal, double)>();
+        // First, so that its warm-up pass over the documents also yields the pooled vectors the same model's cosine
+        // signal then takes (signals warm up in order): one model pass instead of two on a first run.
         if (options.LateInteractionModel is { } tokens)
         {
             var signal = new LateInteractionSignal(tokens, new LateInteractionSignalOptions { CacheDirectory = options.CacheDirectory },
                 options.LoggerFactory?.CreateLogger<LateInteractionSignal>());
             signals.Add((signal, LateInteractionWeight));
         }
+        signals.AddRange(embeddingModels.Select(model => ((IRelevanceSignal)new EmbeddingSimilaritySignal(model), EmbeddingWeight)));
+        signals.Add((new LexicalSignal(), LexicalWeight));
         return new SignalFusionReranker(signals, "local-fusion", new SignalFusionRerankerOptions { FeedbackDocuments = options.FeedbackDocuments });
     }
 }

@@ -100,7 +100,11 @@ public sealed class SignalFusionReranker : IQueryPreparingReranker
     }
 
     /// <summary>Precomputes every signal's per-document state (e.g. embeddings) for these documents.</summary>
-    /// <remarks>Signals warm up concurrently (embedding models and BM25 analysis each keep a core busy).</remarks>
+    /// <remarks>
+    /// Signals warm up one after another, in their order: each embedding model already keeps every core busy, and a
+    /// later signal can then reuse what an earlier one computed (the ONNX generator hands the pooled vectors of a
+    /// late-interaction pass to the cosine signal of the same model, so the model reads each document once).
+    /// </remarks>
     public Task WarmUpAsync(IReadOnlyList<string> documents, CancellationToken cancellationToken = default) =>
         WarmUpAsync(documents, null, cancellationToken);
 
@@ -121,7 +125,18 @@ public sealed class SignalFusionReranker : IQueryPreparingReranker
             for (var i = 0; i < done.Length; i++) sum += Volatile.Read(ref done[i]);
             progress.Report(new Indexing.IndexProgress(sum, total));
         });
-        return Task.WhenAll(_signals.Select((s, i) => Task.Run(() => s.Signal.WarmUpAsync(documents, For(i), cancellationToken), cancellationToken)));
+        return WarmUpInOrderAsync(documents, For, cancellationToken);
+    }
+
+    private async Task WarmUpInOrderAsync(IReadOnlyList<string> documents, Func<int, IProgress<int>?> progressFor, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < _signals.Count; i++)
+        {
+            var signal = _signals[i].Signal;
+            var progress = progressFor(i);
+            // Off the caller's thread: an ONNX run may complete synchronously and would hold it.
+            await Task.Run(() => signal.WarmUpAsync(documents, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     // Reports synchronously on the reporting thread (Progress<T> would post to the thread pool and arrive out of order).

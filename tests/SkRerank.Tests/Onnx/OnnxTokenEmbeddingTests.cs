@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using SkRerank.Embeddings;
+using SkRerank.Onnx.Embeddings;
 
 namespace SkRerank.Tests.Onnx;
 
@@ -50,5 +51,21 @@ public sealed class OnnxTokenEmbeddingTests(EmbeddingModelsFixture models) : ICl
         Assert.Equal(texts.Length, tokens.Count);
         Assert.True(tokens[1].TokenCount > tokens[0].TokenCount);
         Assert.All(tokens, t => Assert.Equal(t.TokenCount * t.Dimensions, t.Vectors.Length));
+    }
+
+    [Fact]
+    public async Task Documents_whose_token_vectors_were_just_computed_get_their_pooled_vectors_from_the_same_pass()
+    {
+        using var generator = new OnnxEmbeddingGenerator(OnnxEmbeddingModel.MiniLmL6V2);
+        string[] texts = [$"a heist crew plans one last job {Guid.NewGuid()}", $"a robot learns to love {Guid.NewGuid()}"];
+        var separately = await models.MiniLm.GenerateAsync(texts, As(EmbeddingInputType.Document));
+
+        _ = await generator.AsTokenEmbeddingGenerator().GenerateAsync(texts, As(EmbeddingInputType.Document));
+        Assert.Equal(2, generator.PendingPooledVectors);
+        var reused = await generator.GenerateAsync(texts, As(EmbeddingInputType.Document));
+        Assert.Equal(0, generator.PendingPooledVectors);
+
+        // The same vectors a pooled pass computes, within float noise of a different batch.
+        for (var i = 0; i < texts.Length; i++) Vectors.AssertClose(separately[i].Vector.Span, reused[i].Vector.Span, 1e-5f);
     }
 }
