@@ -4,6 +4,8 @@ using SkRerank.Embeddings;
 using SkRerank.Onnx.DependencyInjection;
 using SkRerank.Onnx.Embeddings;
 using SkRerank.Onnx.Reranking;
+using SkRerank.Reranking;
+using SkRerank.Search;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -34,7 +36,8 @@ public static class LocalMovieSearchBuilderExtensions
     /// <summary>
     /// Reranks with the offline <see cref="LocalFusionReranker"/>: snowflake-arctic-embed-xs (int8 unless
     /// <paramref name="quantized"/> is false) and all-MiniLM-L6-v2 (float) cosines over every movie field, plus BM25.
-    /// Its per-movie state is prepared when movies are indexed.
+    /// Its per-movie state is prepared when movies are indexed. It scores the wanted part of each query
+    /// (<see cref="QueryExclusionReranker"/>).
     /// </summary>
     /// <param name="builder">The movie search builder.</param>
     /// <param name="cacheDirectory">Cache root; <see langword="null"/> uses <c>SKRERANK_CACHE_DIR</c>, else the user cache folder.</param>
@@ -50,9 +53,13 @@ public static class LocalMovieSearchBuilderExtensions
         AddModels(builder.Services);
         builder.Services.AddSingleton(new LocalModelRequest(arctic, folder));
         builder.Services.AddSingleton(new LocalModelRequest(OnnxEmbeddingModel.MiniLmL6V2, folder));
+        // Its signals (embeddings, BM25) cannot read "not X": they score the wanted part of the query.
         return builder.UseReranker(sp => LocalFusionReranker.Create(
-            Models(sp).Get(arctic, folder),
-            Models(sp).Get(OnnxEmbeddingModel.MiniLmL6V2, folder)));
+                Models(sp).Get(arctic, folder),
+                Models(sp).Get(OnnxEmbeddingModel.MiniLmL6V2, folder))
+            .AsBuilder()
+            .UseQueryExclusion()
+            .Build(sp));
     }
 
     /// <summary>

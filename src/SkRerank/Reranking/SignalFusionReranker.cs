@@ -39,11 +39,9 @@ public sealed class SignalFusionReranker : IQueryPreparingReranker
         RerankArguments.Validate(query, documents, options);
         if (documents.Count == 0) return [];
 
-        // Signals are embeddings and BM25, which cannot read "not X": score against the wanted part of the query.
-        var wanted = Search.QueryExclusion.Wanted(query);
         // Signals may run synchronously to completion (an ONNX run on the calling thread); Task.Run puts them on separate
         // cores instead of one after another.
-        var perSignal = await Task.WhenAll(_signals.Select(s => Task.Run(() => s.Signal.ScoreAsync(wanted, documents, cancellationToken), cancellationToken)))
+        var perSignal = await Task.WhenAll(_signals.Select(s => Task.Run(() => s.Signal.ScoreAsync(query, documents, cancellationToken), cancellationToken)))
             .ConfigureAwait(false);
         var fused = new double[documents.Count];
         for (var s = 0; s < perSignal.Length; s++)
@@ -61,12 +59,11 @@ public sealed class SignalFusionReranker : IQueryPreparingReranker
     }
 
     /// <inheritdoc />
-    /// <remarks>Prepares every signal concurrently with the wanted part of the query, as <see cref="RerankAsync"/> scores it.</remarks>
+    /// <remarks>Prepares every signal concurrently with the query, as <see cref="RerankAsync"/> scores it.</remarks>
     public Task PrepareQueryAsync(string query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var wanted = Search.QueryExclusion.Wanted(query);
-        return Task.WhenAll(_signals.Select(s => Task.Run(() => s.Signal.PrepareQueryAsync(wanted, cancellationToken), cancellationToken)));
+        return Task.WhenAll(_signals.Select(s => Task.Run(() => s.Signal.PrepareQueryAsync(query, cancellationToken), cancellationToken)));
     }
 
     /// <summary>Precomputes every signal's per-document state (e.g. embeddings) for these documents.</summary>

@@ -165,6 +165,11 @@ public sealed class MovieSearchRegistrationTests
 
         var search = kernel.Services.GetRequiredService<MovieSearchService>();
         Assert.Equal("local", search.Reranker!.Metadata.ProviderName);
+        // Its signals (embeddings, BM25) cannot read "not X": the local reranker scores the wanted part of a query only.
+        string[] documents = ["Twilight: a teen romance between a girl and a vampire.", "Scary vampires hunt a village at night."];
+        Assert.Equal(
+            await search.Reranker.RerankAsync("scary vampire movies", documents),
+            await search.Reranker.RerankAsync("scary vampire movies, not teen romance like Twilight", documents));
         // The application has no unkeyed generator: the local one is the movie search's own.
         Assert.Null(kernel.Services.GetService<IEmbeddingGenerator<string, Embedding<float>>>());
         Assert.NotNull(kernel.Services.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(MovieSearchBuilder.ServiceKey));
