@@ -5,6 +5,8 @@ using SkRerank.Embeddings;
 using SkRerank.Onnx.DependencyInjection;
 using SkRerank.Onnx.Embeddings;
 using SkRerank.Onnx.Reranking;
+using SkRerank.Reranking;
+using SkRerank.Search;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -38,6 +40,7 @@ public static class LocalMovieSearchBuilderExtensions
     /// of pseudo-relevance feedback, BM25, and MaxSim over all-MiniLM-L6-v2's token vectors; it reranks
     /// <see cref="LocalFusionReranker.DefaultCandidates"/> candidates unless the search is configured otherwise.
     /// Its per-movie state (vectors, token vectors under <c>tokens</c> in the cache) is prepared when movies are indexed.
+    /// It scores the wanted part of each query (<see cref="QueryExclusionReranker"/>).
     /// </summary>
     /// <param name="builder">The movie search builder.</param>
     /// <param name="cacheDirectory">Cache root; <see langword="null"/> uses <c>SKRERANK_CACHE_DIR</c>, else the user cache folder.</param>
@@ -55,18 +58,22 @@ public static class LocalMovieSearchBuilderExtensions
         builder.Services.AddSingleton(new LocalModelRequest(OnnxEmbeddingModel.MiniLmL6V2, folder));
         // Reranking is cheap per candidate (vectors are precomputed), so the pool grows; an application's own Configure wins.
         builder.Configure(o => o.Candidates = LocalFusionReranker.DefaultCandidates);
+        // Its signals (embeddings, BM25, token matches) cannot read "not X": they score the wanted part of the query.
         return builder.UseReranker(sp =>
         {
             var miniLm = Models(sp).Get(OnnxEmbeddingModel.MiniLmL6V2, folder);
             return LocalFusionReranker.Create(
-                new LocalFusionRerankerOptions
-                {
-                    LateInteractionModel = miniLm.GetService<OnnxEmbeddingGenerator>()?.AsTokenEmbeddingGenerator(),
-                    CacheDirectory = folder,
-                    LoggerFactory = sp.GetService<ILoggerFactory>(),
-                },
-                Models(sp).Get(arctic, folder),
-                miniLm);
+                    new LocalFusionRerankerOptions
+                    {
+                        LateInteractionModel = miniLm.GetService<OnnxEmbeddingGenerator>()?.AsTokenEmbeddingGenerator(),
+                        CacheDirectory = folder,
+                        LoggerFactory = sp.GetService<ILoggerFactory>(),
+                    },
+                    Models(sp).Get(arctic, folder),
+                    miniLm)
+                .AsBuilder()
+                .UseQueryExclusion()
+                .Build(sp);
         });
     }
 

@@ -18,7 +18,7 @@ public static class TogetherServiceCollectionExtensions
     /// SK's <c>ITextEmbeddingGenerationService</c>) and <see cref="TogetherReranker"/> (as <see cref="IReranker"/>).
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Sets options; the API key and base URL fall back to <c>TOGETHER_API_KEY</c> and <c>TOGETHER_BASE_URL</c>.</param>
+    /// <param name="configure">Sets options; the API key and base URL fall back to <c>TOGETHER_API_KEY</c> and <c>TOGETHER_BASE_URL</c>, read through the registered <see cref="TogetherEnvironment"/> (the process environment unless the application registers another).</param>
     /// <returns><paramref name="services"/>.</returns>
     public static IServiceCollection AddTogether(this IServiceCollection services, Action<TogetherOptions>? configure = null)
     {
@@ -28,7 +28,7 @@ public static class TogetherServiceCollectionExtensions
 
     /// <summary>Registers <see cref="TogetherEmbeddingGenerator"/> as <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> and SK's <c>ITextEmbeddingGenerationService</c>.</summary>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Sets options; the API key and base URL fall back to <c>TOGETHER_API_KEY</c> and <c>TOGETHER_BASE_URL</c>.</param>
+    /// <param name="configure">Sets options; the API key and base URL fall back to <c>TOGETHER_API_KEY</c> and <c>TOGETHER_BASE_URL</c>, read through the registered <see cref="TogetherEnvironment"/> (the process environment unless the application registers another).</param>
     /// <returns><paramref name="services"/>.</returns>
     public static IServiceCollection AddTogetherEmbeddingGenerator(this IServiceCollection services, Action<TogetherOptions>? configure = null)
     {
@@ -43,7 +43,7 @@ public static class TogetherServiceCollectionExtensions
 
     /// <summary>Registers <see cref="TogetherReranker"/> as <see cref="IReranker"/>.</summary>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Sets options; the API key and base URL fall back to <c>TOGETHER_API_KEY</c> and <c>TOGETHER_BASE_URL</c>.</param>
+    /// <param name="configure">Sets options; the API key and base URL fall back to <c>TOGETHER_API_KEY</c> and <c>TOGETHER_BASE_URL</c>, read through the registered <see cref="TogetherEnvironment"/> (the process environment unless the application registers another).</param>
     /// <returns><paramref name="services"/>.</returns>
     public static IServiceCollection AddTogetherReranker(this IServiceCollection services, Action<TogetherOptions>? configure = null)
     {
@@ -61,6 +61,8 @@ public static class TogetherServiceCollectionExtensions
         if (configure is not null) services.Configure(configure);
         if (useEnvironment)
         {
+            // The fallback source is a service, so an application (or a test) decides where it reads from.
+            services.TryAddSingleton(TogetherEnvironment.Process);
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TogetherOptions>, TogetherEnvironmentDefaults>());
         }
 
@@ -82,9 +84,4 @@ public static class TogetherServiceCollectionExtensions
     }
 
     private sealed class TogetherHttpClientMarker;
-
-    private sealed class TogetherEnvironmentDefaults : IPostConfigureOptions<TogetherOptions>
-    {
-        public void PostConfigure(string? name, TogetherOptions options) => options.ApplyEnvironment(Environment.GetEnvironmentVariable);
-    }
 }

@@ -14,7 +14,7 @@ namespace SkRerank.Embeddings;
 /// <see cref="FlushAsync"/> folds the journal into the cache file. A folder that cannot be written (read-only, full,
 /// no permission) costs a warning, not the run: vectors then live in memory only.
 /// </summary>
-public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
+public sealed partial class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly ConcurrentDictionary<UInt128, float[]> _entries = new();
     private readonly ILogger _logger;
@@ -169,7 +169,7 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
     {
         if (_readOnly) return;
         _readOnly = true;
-        _logger.LogWarning("Cannot write the embedding cache {Path} ({Reason}); this run keeps its vectors in memory only.", FilePath, ex.Message);
+        LogCannotWrite(_logger, FilePath, ex.Message);
     }
 
     /// <inheritdoc />
@@ -185,7 +185,7 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
         _dimensions = dimensions;
         foreach (var (key, vector) in journal) _entries[key] = vector;
         _dirty = true;
-        _logger.LogInformation("Resumed {Count} vectors of {Model} from the checkpoint journal {Path}.", journal.Count, ModelKey, JournalPath);
+        LogResumed(_logger, journal.Count, ModelKey, JournalPath);
     }
 
     private void LoadCacheFile()
@@ -200,7 +200,7 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException or UnauthorizedAccessException)
         {
             DiscardedCorruptFile = true;
-            _logger.LogWarning("Discarding embedding cache {Path}: {Reason}. It will be rebuilt.", FilePath, ex.Message);
+            LogDiscarding(_logger, FilePath, ex.Message);
             _entries.Clear();
             _dirty = true;
         }
@@ -208,4 +208,13 @@ public sealed class DiskCachingEmbeddingGenerator : DelegatingEmbeddingGenerator
 
     private static string Slug(string text) =>
         string.Concat(text.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_'));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write the embedding cache {Path} ({Reason}); this run keeps its vectors in memory only.")]
+    private static partial void LogCannotWrite(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resumed {Count} vectors of {Model} from the checkpoint journal {Path}.")]
+    private static partial void LogResumed(ILogger logger, int count, string model, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Discarding embedding cache {Path}: {Reason}. It will be rebuilt.")]
+    private static partial void LogDiscarding(ILogger logger, string path, string reason);
 }

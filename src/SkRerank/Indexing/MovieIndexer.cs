@@ -13,7 +13,7 @@ namespace SkRerank.Indexing;
 /// again replaces them, and with a <see cref="DiskCachingEmbeddingGenerator"/> in the chain only new or changed texts
 /// are embedded.
 /// </summary>
-public sealed class MovieIndexer
+public sealed partial class MovieIndexer
 {
     private readonly VectorStoreCollection<int, Movie> _collection;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
@@ -138,8 +138,7 @@ public sealed class MovieIndexer
 
         if (cache is not null) await cache.FlushAsync(cancellationToken).ConfigureAwait(false);
         var report = new IndexReport(movies.Count, embedded, movies.Count - embedded, dimensions, clock.Elapsed) { FromStore = fromStore };
-        _logger.LogInformation("Indexed {Count} movies ({Embedded} embedded, {Cached} from cache, of which {FromStore} already stored, {Dimensions}-d) in {Elapsed:F1} s",
-            report.Count, report.Embedded, report.FromCache, report.FromStore, report.Dimensions, report.Elapsed.TotalSeconds);
+        LogIndexed(_logger, report.Count, report.Embedded, report.FromCache, report.FromStore, report.Dimensions, report.Elapsed.TotalSeconds);
         return report;
     }
 
@@ -172,6 +171,9 @@ public sealed class MovieIndexer
         }
         return missing;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Indexed {Count} movies ({Embedded} embedded, {Cached} from cache, of which {FromStore} already stored, {Dimensions}-d) in {Elapsed:F1} s")]
+    private static partial void LogIndexed(ILogger logger, int count, int embedded, int cached, int fromStore, int dimensions, double elapsed);
 }
 
 /// <summary>

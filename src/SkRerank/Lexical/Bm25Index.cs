@@ -21,7 +21,7 @@ namespace SkRerank.Lexical;
 /// </para>
 /// </remarks>
 /// <typeparam name="TKey">The document key type.</typeparam>
-public sealed class Bm25Index<TKey> : IDisposable where TKey : notnull
+internal sealed class Bm25Index<TKey> : IDisposable where TKey : notnull
 {
     /// <summary>The field that <see cref="AddOrUpdate(TKey, string?)"/> indexes a single text under.</summary>
     public const string DefaultField = "text";

@@ -1,6 +1,6 @@
 namespace SkRerank.Lexical;
 
-/// <summary>Parameters of <see cref="Bm25Index{TKey}"/> scoring.</summary>
+/// <summary>Parameters of the BM25 scoring used by keyword search and <see cref="Reranking.LexicalSignal"/>.</summary>
 public sealed class Bm25Options
 {
     /// <summary>Term-frequency saturation: how quickly repeated terms stop adding score. 1.2 by default (Lucene's).</summary>

@@ -4,4 +4,4 @@ namespace SkRerank.Lexical;
 /// <typeparam name="TKey">The document key type.</typeparam>
 /// <param name="Key">The document key.</param>
 /// <param name="Score">The BM25 score; 0 when no query term occurs in the document.</param>
-public readonly record struct LexicalMatch<TKey>(TKey Key, double Score);
+internal readonly record struct LexicalMatch<TKey>(TKey Key, double Score);

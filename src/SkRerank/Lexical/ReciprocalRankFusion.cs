@@ -6,7 +6,7 @@ namespace SkRerank.Lexical;
 /// different scales (cosine similarity, BM25) fuse without calibration. k = 60 is the paper's value and the usual
 /// default (Azure AI Search, Elasticsearch, OpenSearch): it damps the weight of the very first ranks.
 /// </summary>
-public static class ReciprocalRankFusion
+internal static class ReciprocalRankFusion
 {
     /// <summary>The paper's smoothing constant.</summary>
     public const int DefaultK = 60;

@@ -11,7 +11,7 @@ namespace SkRerank.Lexical;
 /// English stop words and Porter stemming ("running" → "run"). Instances are thread-safe: Lucene analyzers keep
 /// their token-stream state per thread.
 /// </summary>
-public sealed class TextAnalyzer : IDisposable
+internal sealed class TextAnalyzer : IDisposable
 {
     private const string FieldName = "text";
 

@@ -6,7 +6,7 @@ namespace SkRerank.Lexical;
 /// how far apart scores are, which the movie search's dev queries favour (README, "Relevance"). Both vector stores
 /// (in-memory and PostgreSQL) fuse hybrid searches with it, so they rank alike.
 /// </summary>
-public static class WeightedZScoreFusion
+internal static class WeightedZScoreFusion
 {
     /// <summary>Fuses the two rankings.</summary>
     /// <param name="dense">Every candidate with its vector score; ties keep this order.</param>

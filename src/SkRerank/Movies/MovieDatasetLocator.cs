@@ -8,7 +8,7 @@ namespace SkRerank.Movies;
 /// (each looked up from the working folder and its parents, so the CLI works from any folder of a clone), else
 /// downloads the cookbook's copy into <c>datasets/</c>.
 /// </summary>
-public sealed class MovieDatasetLocator
+public sealed partial class MovieDatasetLocator
 {
     /// <summary>Where the Together cookbook publishes the dataset.</summary>
     public const string CookbookUrl =
@@ -63,7 +63,7 @@ public sealed class MovieDatasetLocator
         if (!allowDownload) throw NotFound(target, reason: null);
         try
         {
-            _logger.LogInformation("No movies.json found; downloading the cookbook's copy from {Url} to {Path}", DownloadUrl, target);
+            LogDownloading(_logger, DownloadUrl, target);
             using var ownedClient = _httpClient is null ? new HttpClient { Timeout = TimeSpan.FromSeconds(30) } : null;
             var client = _httpClient ?? ownedClient!;
             var bytes = await client.GetByteArrayAsync(DownloadUrl, cancellationToken).ConfigureAwait(false);
@@ -99,4 +99,7 @@ public sealed class MovieDatasetLocator
         }
         return _startFolder;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No movies.json found; downloading the cookbook's copy from {Url} to {Path}")]
+    private static partial void LogDownloading(ILogger logger, string url, string path);
 }

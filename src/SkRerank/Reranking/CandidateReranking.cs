@@ -8,7 +8,7 @@ namespace SkRerank.Reranking;
 /// The second stage shared by every SkRerank search (the two-stage search and the text search decorator): rerank a
 /// candidate pool, keep the best top N above the score floor, and fail open visibly when the reranker fails.
 /// </summary>
-internal static class CandidateReranking
+internal static partial class CandidateReranking
 {
     /// <summary>The reranked order, or <see langword="null"/> with the reason when the reranker failed and the caller fails open.</summary>
     /// <param name="Ranked">Positions in the candidate pool with their scores, best first (at most top N).</param>
@@ -59,9 +59,8 @@ internal static class CandidateReranking
         catch (Exception ex) when (failOpen && ex is not OperationCanceledException)
         {
             // One line at Warning (the message says what to do); the stack trace only at Debug (--verbose).
-            logger.LogWarning("Reranker {Provider}/{Model} failed; returning first-stage order (reranked: false). {Reason}",
-                reranker.Metadata.ProviderName, reranker.Metadata.ModelId, ex.Message);
-            logger.LogDebug(ex, "Reranker failure details");
+            LogFailedOpen(logger, reranker.Metadata.ProviderName, reranker.Metadata.ModelId, ex.Message);
+            LogFailureDetails(logger, ex);
             span?.SetTag(SkRerankTelemetry.Attributes.Reranked, false);
             span?.SetTag(SkRerankTelemetry.Attributes.FailOpenError, ex.Message);
             span?.SetStatus(ActivityStatusCode.Error, ex.Message);
@@ -76,4 +75,10 @@ internal static class CandidateReranking
 
     /// <summary>The tag naming the stage on <see cref="SkRerankTelemetry.Instruments.StageDuration"/>.</summary>
     internal const string StageTag = "skrerank.stage";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reranker {Provider}/{Model} failed; returning first-stage order (reranked: false). {Reason}")]
+    private static partial void LogFailedOpen(ILogger logger, string provider, string? model, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reranker failure details")]
+    private static partial void LogFailureDetails(ILogger logger, Exception error);
 }

@@ -1,7 +1,7 @@
 namespace SkRerank.Reranking;
 
 /// <summary>Argument checks and result ordering shared by every <see cref="IReranker"/> implementation.</summary>
-public static class RerankArguments
+internal static class RerankArguments
 {
     /// <summary>Throws when the query is empty, documents is null, or top_n is outside 1..documents.Count.</summary>
     public static void Validate(string query, IReadOnlyList<string> documents, RerankOptions? options)

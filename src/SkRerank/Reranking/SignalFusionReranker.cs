@@ -50,11 +50,9 @@ public sealed class SignalFusionReranker : IQueryPreparingReranker
         RerankArguments.Validate(query, documents, options);
         if (documents.Count == 0) return [];
 
-        // Signals are embeddings and BM25, which cannot read "not X": score against the wanted part of the query.
-        var wanted = Search.QueryExclusion.Wanted(query);
         // Signals may run synchronously to completion (an ONNX run on the calling thread); Task.Run puts them on separate
         // cores instead of one after another.
-        var perSignal = await Task.WhenAll(_signals.Select(s => Task.Run(() => s.Signal.ScoreAsync(wanted, documents, cancellationToken), cancellationToken)))
+        var perSignal = await Task.WhenAll(_signals.Select(s => Task.Run(() => s.Signal.ScoreAsync(query, documents, cancellationToken), cancellationToken)))
             .ConfigureAwait(false);
         var fused = Fuse(perSignal, documents.Count);
 
@@ -64,7 +62,7 @@ public sealed class SignalFusionReranker : IQueryPreparingReranker
         {
             var feedback = Enumerable.Range(0, fused.Length).OrderByDescending(i => fused[i]).ThenBy(i => i).Take(feedbackCount).ToList();
             var rescored = await Task.WhenAll(_signals.Select((s, i) => s.Signal is IFeedbackRelevanceSignal f
-                    ? Task.Run(() => f.ScoreWithFeedbackAsync(wanted, documents, feedback, _options.FeedbackWeight, cancellationToken), cancellationToken)
+                    ? Task.Run(() => f.ScoreWithFeedbackAsync(query, documents, feedback, _options.FeedbackWeight, cancellationToken), cancellationToken)
                     : Task.FromResult(perSignal[i])))
                 .ConfigureAwait(false);
             fused = Fuse(rescored, documents.Count);
@@ -91,12 +89,11 @@ public sealed class SignalFusionReranker : IQueryPreparingReranker
     }
 
     /// <inheritdoc />
-    /// <remarks>Prepares every signal concurrently with the wanted part of the query, as <see cref="RerankAsync"/> scores it.</remarks>
+    /// <remarks>Prepares every signal concurrently with the query, as <see cref="RerankAsync"/> scores it.</remarks>
     public Task PrepareQueryAsync(string query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var wanted = Search.QueryExclusion.Wanted(query);
-        return Task.WhenAll(_signals.Select(s => Task.Run(() => s.Signal.PrepareQueryAsync(wanted, cancellationToken), cancellationToken)));
+        return Task.WhenAll(_signals.Select(s => Task.Run(() => s.Signal.PrepareQueryAsync(query, cancellationToken), cancellationToken)));
     }
 
     /// <summary>Precomputes every signal's per-document state (e.g. embeddings) for these documents.</summary>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace SkRerank.Together;
 
 /// <summary>Validates <see cref="TogetherOptions"/> when they are first read, so a missing key fails with a clear message before any request.</summary>
-public sealed class TogetherOptionsValidator : IValidateOptions<TogetherOptions>
+internal sealed class TogetherOptionsValidator : IValidateOptions<TogetherOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, TogetherOptions options)

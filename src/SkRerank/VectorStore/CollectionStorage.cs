@@ -19,8 +19,8 @@ internal abstract class CollectionStorage
 /// The data of one collection: a row per record (key, a vector-less copy of the record, and one
 /// <see cref="VectorColumn"/> entry per vector property), rows recycled through a free list, a
 /// <see cref="PayloadIndex{TRecord}"/> over the filterable properties, and an optional BM25 index over the full-text
-/// properties. A <see cref="ReaderWriterLockSlim"/> makes every read (get, search) see one consistent state while
-/// writes (upsert, delete) are exclusive.
+/// properties. It owns a <see cref="ReaderWriterLockSlim"/>: reads run inside <see cref="Read"/> and see one consistent
+/// state, while writes (<see cref="Write"/>, <see cref="Delete"/>) are exclusive.
 /// </summary>
 internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFilterSource<TRecord>, IDisposable
     where TKey : notnull
@@ -35,6 +35,7 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
     private TRecord?[] _records = new TRecord?[16];
     private TKey?[] _keys = new TKey?[16];
     private int _rowCount;
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private volatile Bm25Index<int>? _lexical;
 
     public CollectionStorage(RecordModel<TRecord> model)
@@ -47,8 +48,6 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
     /// <summary>The model the collection was created with; collections sharing this storage have the same signature.</summary>
     public RecordModel<TRecord> Model { get; }
 
-    public ReaderWriterLockSlim Lock { get; } = new(LockRecursionPolicy.NoRecursion);
-
     public override Type KeyType => typeof(TKey);
 
     public override Type RecordType => typeof(TRecord);
@@ -58,15 +57,31 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
     /// <summary>The payload index of the filterable properties; <see langword="null"/> when there are none.</summary>
     public PayloadIndex<TRecord>? Index { get; }
 
-    /// <summary>The number of records. Call under the lock.</summary>
-    public int Count => _rowsByKey.Count;
-
     /// <summary>A record ready to be written: its key, its vector-less copy and its vectors, validated.</summary>
     public readonly record struct PreparedRecord(TKey Key, TRecord Copy, ReadOnlyMemory<float>?[] Vectors);
 
-    /// <summary>Writes records, replacing those with equal keys. Call under the write lock.</summary>
+    /// <summary>
+    /// Runs <paramref name="read"/> under the read lock, so everything it reads through the <see cref="Reader"/> is one
+    /// consistent state; concurrent reads run side by side, writes wait.
+    /// </summary>
+    /// <remarks>The reader, and row filters planned with it, are valid only until <paramref name="read"/> returns.</remarks>
+    public TResult Read<TResult>(Func<Reader, TResult> read)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return read(new Reader(this));
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Writes records, replacing those with equal keys, as one exclusive batch.</summary>
     public void Write(IReadOnlyList<PreparedRecord> records)
     {
+        _lock.EnterWriteLock();
         try
         {
             foreach (var record in records)
@@ -99,13 +114,21 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
         finally
         {
             // Posting-list changes wait for the end of the batch; readers must never see them pending.
-            Index?.Commit();
+            try
+            {
+                Index?.Commit();
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
         }
     }
 
-    /// <summary>Deletes records by key; missing keys are ignored. Call under the write lock.</summary>
+    /// <summary>Deletes records by key, as one exclusive batch; missing keys are ignored.</summary>
     public void Delete(IEnumerable<TKey> keys)
     {
+        _lock.EnterWriteLock();
         try
         {
             foreach (var key in keys)
@@ -121,22 +144,23 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
         }
         finally
         {
-            Index?.Commit();
+            try
+            {
+                Index?.Commit();
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
         }
     }
 
-    /// <summary>Finds the row of a key. Call under the lock.</summary>
-    public bool TryGetRow(TKey key, out int row) => _rowsByKey.TryGetValue(key, out row);
+    private bool TryGetRow(TKey key, out int row) => _rowsByKey.TryGetValue(key, out row);
 
-    /// <summary>
-    /// Decides which rows a filter selects (see <see cref="FilterPlanner"/>); <see cref="RowFilter{TRecord}.All"/>
-    /// without a filter. Call under the lock and use the result under the same lock.
-    /// </summary>
-    public RowFilter<TRecord> Plan(Expression<Func<TRecord, bool>>? filter) =>
+    private RowFilter<TRecord> Plan(Expression<Func<TRecord, bool>>? filter) =>
         filter is null ? RowFilter<TRecord>.All : FilterPlanner.Plan(filter, this);
 
-    /// <summary>The rows in use that pass a filter, in row order. Call under the lock.</summary>
-    public IEnumerable<int> Rows(RowFilter<TRecord> filter)
+    private IEnumerable<int> Rows(RowFilter<TRecord> filter)
     {
         if (filter.Candidates is not { } candidates) return filter.Predicate is { } predicate ? Rows().Where(row => predicate(_records[row]!)) : Rows();
         return filter.Predicate is { } check ? Enumerate(candidates).Where(row => check(_records[row]!)) : Enumerate(candidates);
@@ -147,8 +171,7 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
         }
     }
 
-    /// <summary>Whether a row in use passes a filter. Call under the lock.</summary>
-    public bool Passes(RowFilter<TRecord> filter, int row) =>
+    private bool Passes(RowFilter<TRecord> filter, int row) =>
         (filter.Candidates is not { } candidates || candidates.Contains(row)) && (filter.Predicate is not { } predicate || predicate(_records[row]!));
 
     RowSet IFilterSource<TRecord>.KeyRows(object key) =>
@@ -165,8 +188,7 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
         return new RowSet(rows, count);
     }
 
-    /// <summary>The rows in use, in row order. Call under the lock.</summary>
-    public IEnumerable<int> Rows()
+    private IEnumerable<int> Rows()
     {
         for (var row = 0; row < _rowCount; row++)
         {
@@ -174,11 +196,7 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
         }
     }
 
-    /// <summary>The stored (vector-less) record of a row in use; never hand it out. Call under the lock.</summary>
-    public TRecord StoredRecord(int row) => _records[row]!;
-
-    /// <summary>Returns a fresh copy of a row's record for a caller, with or without its vectors. Call under the lock.</summary>
-    public TRecord Materialize(int row, bool includeVectors)
+    private TRecord Materialize(int row, bool includeVectors)
     {
         var copy = Model.CopyKeyAndData(_records[row]!);
         if (includeVectors)
@@ -189,15 +207,8 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
         return copy;
     }
 
-    /// <summary>
-    /// Scores every row that has a vector in <paramref name="vectorIndex"/> and passes <paramref name="filter"/> (checked
-    /// before scoring, so filtered-out rows cost no vector math) and <paramref name="threshold"/>, and keeps the
-    /// <paramref name="capacity"/> best in a bounded heap. With candidate rows from the payload index only those rows
-    /// are read, in ascending order. Large scans are split across cores. Call under the read lock; worker threads rely
-    /// on the caller holding it.
-    /// </summary>
-    /// <returns>The kept rows with their reported scores, best first.</returns>
-    public (double Score, int Row)[] Scan(int vectorIndex, float[] preparedQuery, RowFilter<TRecord> filter, double? threshold, int capacity, int maxDegreeOfParallelism)
+    // Worker threads rely on the read lock the calling Read holds.
+    private (double Score, int Row)[] Scan(int vectorIndex, float[] preparedQuery, RowFilter<TRecord> filter, double? threshold, int capacity, int maxDegreeOfParallelism)
     {
         var column = _columns[vectorIndex];
         var kind = Model.VectorFields[vectorIndex].Distance;
@@ -238,12 +249,13 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
 
     /// <summary>
     /// Returns the BM25 index of the full-text properties, building it on first use (later writes keep it in sync).
-    /// Built lazily so that collections never keyword-searched pay nothing for analysis on upsert. Call without the lock.
+    /// Built lazily so that collections never keyword-searched pay nothing for analysis on upsert. Takes the write lock
+    /// the first time, so it must not be called inside <see cref="Read"/>.
     /// </summary>
     public Bm25Index<int> EnsureLexicalIndex()
     {
         if (_lexical is { } existing) return existing;
-        Lock.EnterWriteLock();
+        _lock.EnterWriteLock();
         try
         {
             if (_lexical is null)
@@ -256,14 +268,56 @@ internal sealed class CollectionStorage<TKey, TRecord> : CollectionStorage, IFil
         }
         finally
         {
-            Lock.ExitWriteLock();
+            _lock.ExitWriteLock();
         }
     }
 
     public void Dispose()
     {
-        Lock.Dispose();
+        _lock.Dispose();
         _lexical?.Dispose();
+    }
+
+    /// <summary>What a <see cref="Read"/> callback can see: the storage's state under its read lock.</summary>
+    public readonly struct Reader
+    {
+        private readonly CollectionStorage<TKey, TRecord> _storage;
+
+        internal Reader(CollectionStorage<TKey, TRecord> storage) => _storage = storage;
+
+        /// <summary>The number of records.</summary>
+        public int Count => _storage._rowsByKey.Count;
+
+        /// <summary>Finds the row of a key.</summary>
+        public bool TryGetRow(TKey key, out int row) => _storage.TryGetRow(key, out row);
+
+        /// <summary>
+        /// Decides which rows a filter selects (see <see cref="FilterPlanner"/>); <see cref="RowFilter{TRecord}.All"/>
+        /// without a filter.
+        /// </summary>
+        public RowFilter<TRecord> Plan(Expression<Func<TRecord, bool>>? filter) => _storage.Plan(filter);
+
+        /// <summary>The rows in use that pass a filter, in row order.</summary>
+        public IEnumerable<int> Rows(RowFilter<TRecord> filter) => _storage.Rows(filter);
+
+        /// <summary>Whether a row in use passes a filter.</summary>
+        public bool Passes(RowFilter<TRecord> filter, int row) => _storage.Passes(filter, row);
+
+        /// <summary>The stored (vector-less) record of a row in use; never hand it out.</summary>
+        public TRecord StoredRecord(int row) => _storage._records[row]!;
+
+        /// <summary>Returns a fresh copy of a row's record for a caller, with or without its vectors.</summary>
+        public TRecord Materialize(int row, bool includeVectors) => _storage.Materialize(row, includeVectors);
+
+        /// <summary>
+        /// Scores every row that has a vector in <paramref name="vectorIndex"/> and passes <paramref name="filter"/>
+        /// (checked before scoring, so filtered-out rows cost no vector math) and <paramref name="threshold"/>, and keeps
+        /// the <paramref name="capacity"/> best in a bounded heap. With candidate rows from the payload index only those
+        /// rows are read, in ascending order. Large scans are split across cores.
+        /// </summary>
+        /// <returns>The kept rows with their reported scores, best first.</returns>
+        public (double Score, int Row)[] Scan(int vectorIndex, float[] preparedQuery, RowFilter<TRecord> filter, double? threshold, int capacity, int maxDegreeOfParallelism) =>
+            _storage.Scan(vectorIndex, preparedQuery, filter, threshold, capacity, maxDegreeOfParallelism);
     }
 
     /// <summary>The rows one scan visits, in ascending order.</summary>

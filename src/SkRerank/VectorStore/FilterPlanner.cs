@@ -44,7 +44,7 @@ internal interface IFilterSource<TRecord> where TRecord : class
 internal static class FilterPlanner
 {
     /// <summary>
-    /// Plans a filter; call under the storage's lock and use the result under it. The filter is compiled (once per
+    /// Plans a filter for a <see cref="CollectionStorage{TKey, TRecord}.Read"/>, which uses the result before it returns. The filter is compiled (once per
     /// expression instance, see <see cref="CompiledExpressionCache"/>) only when the index cannot answer it alone, so a
     /// caller that builds a new lambda per search pays no compilation on the indexed path.
     /// </summary>

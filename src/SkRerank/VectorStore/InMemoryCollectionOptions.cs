@@ -28,7 +28,7 @@ public sealed class InMemoryCollectionOptions : VectorStoreCollectionOptions
     /// <summary>How many cores one vector scan may use; all of them when <see langword="null"/>, 1 for a serial scan.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 
-    /// <summary>The k of the Reciprocal Rank Fusion that hybrid search uses; 60 (<see cref="ReciprocalRankFusion.DefaultK"/>) by default.</summary>
+    /// <summary>The k of the Reciprocal Rank Fusion that hybrid search uses; 60 by default.</summary>
     public int ReciprocalRankFusionK { get; init; } = ReciprocalRankFusion.DefaultK;
 
     /// <summary>How hybrid search fuses the dense and keyword rankings; Reciprocal Rank Fusion by default, like most connectors.</summary>

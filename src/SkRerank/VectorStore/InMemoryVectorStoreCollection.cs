@@ -129,16 +129,8 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
     {
         ArgumentNullException.ThrowIfNull(key);
         cancellationToken.ThrowIfCancellationRequested();
-        var storage = GetStorage("Get");
-        storage.Lock.EnterReadLock();
-        try
-        {
-            return Task.FromResult(storage.TryGetRow(key, out var row) ? storage.Materialize(row, options?.IncludeVectors == true) : null);
-        }
-        finally
-        {
-            storage.Lock.ExitReadLock();
-        }
+        var includeVectors = options?.IncludeVectors == true;
+        return Task.FromResult(GetStorage("Get").Read(reader => reader.TryGetRow(key, out var row) ? reader.Materialize(row, includeVectors) : null));
     }
 
     /// <inheritdoc />
@@ -152,20 +144,17 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         cancellationToken.ThrowIfCancellationRequested();
         var storage = GetStorage("Get");
         var keyList = keys.ToList();
-        var found = new List<TRecord>(keyList.Count);
-        storage.Lock.EnterReadLock();
-        try
+        var includeVectors = options?.IncludeVectors == true;
+        var found = storage.Read(reader =>
         {
+            var records = new List<TRecord>(keyList.Count);
             foreach (var key in keyList)
             {
                 ArgumentNullException.ThrowIfNull(key, nameof(keys));
-                if (storage.TryGetRow(key, out var row)) found.Add(storage.Materialize(row, options?.IncludeVectors == true));
+                if (reader.TryGetRow(key, out var row)) records.Add(reader.Materialize(row, includeVectors));
             }
-        }
-        finally
-        {
-            storage.Lock.ExitReadLock();
-        }
+            return records;
+        });
 
         foreach (var record in found)
         {
@@ -195,31 +184,24 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         var orderBy = options.OrderBy?.Invoke(new FilteredRecordRetrievalOptions<TRecord>.OrderByDefinition()).Values ?? [];
         var sortKeys = orderBy.Select(o => (Select: CompiledExpressionCache.Get(o.PropertySelector), o.Ascending)).ToList();
         var storage = GetStorage("GetFiltered");
-        var results = new List<TRecord>();
-
-        storage.Lock.EnterReadLock();
-        try
+        var results = storage.Read(reader =>
         {
-            var rows = storage.Rows(storage.Plan(filter));
+            var rows = reader.Rows(reader.Plan(filter));
             if (sortKeys.Count > 0)
             {
                 IOrderedEnumerable<int>? ordered = null;
                 foreach (var (select, ascending) in sortKeys)
                 {
-                    Func<int, object?> key = row => select(storage.StoredRecord(row));
+                    Func<int, object?> key = row => select(reader.StoredRecord(row));
                     ordered = ordered is null
                         ? ascending ? rows.OrderBy(key, OrderKeyComparer.Instance) : rows.OrderByDescending(key, OrderKeyComparer.Instance)
                         : ascending ? ordered.ThenBy(key, OrderKeyComparer.Instance) : ordered.ThenByDescending(key, OrderKeyComparer.Instance);
                 }
                 rows = ordered!;
             }
-            foreach (var row in rows.Skip(options.Skip).Take(top))
-                results.Add(storage.Materialize(row, options.IncludeVectors));
-        }
-        finally
-        {
-            storage.Lock.ExitReadLock();
-        }
+            // Materialized here: the rows are valid only while the read lasts.
+            return rows.Skip(options.Skip).Take(top).Select(row => reader.Materialize(row, options.IncludeVectors)).ToList();
+        });
 
         foreach (var record in results)
         {
@@ -244,16 +226,7 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         cancellationToken.ThrowIfCancellationRequested();
         var keyList = keys.ToList();
         foreach (var key in keyList) ArgumentNullException.ThrowIfNull(key, nameof(keys));
-        var storage = GetStorage("Delete");
-        storage.Lock.EnterWriteLock();
-        try
-        {
-            storage.Delete(keyList);
-        }
-        finally
-        {
-            storage.Lock.ExitWriteLock();
-        }
+        GetStorage("Delete").Delete(keyList);
         return Task.CompletedTask;
     }
 
@@ -285,15 +258,7 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
             prepared.Add(Prepare(record));
         }
 
-        storage.Lock.EnterWriteLock();
-        try
-        {
-            storage.Write(prepared);
-        }
-        finally
-        {
-            storage.Lock.ExitWriteLock();
-        }
+        storage.Write(prepared);
         return Task.CompletedTask;
     }
 
@@ -319,18 +284,11 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         var storage = GetStorage("Search");
         var capacity = (int)Math.Min(int.MaxValue, (long)options.Skip + top);
 
-        var results = new List<VectorSearchResult<TRecord>>();
-        storage.Lock.EnterReadLock();
-        try
+        var results = storage.Read(reader =>
         {
-            var hits = storage.Scan(vectorIndex, prepared, storage.Plan(options.Filter), options.ScoreThreshold, capacity, _maxDegreeOfParallelism);
-            foreach (var (score, row) in hits.Skip(options.Skip))
-                results.Add(new VectorSearchResult<TRecord>(storage.Materialize(row, options.IncludeVectors), score));
-        }
-        finally
-        {
-            storage.Lock.ExitReadLock();
-        }
+            var hits = reader.Scan(vectorIndex, prepared, reader.Plan(options.Filter), options.ScoreThreshold, capacity, _maxDegreeOfParallelism);
+            return hits.Skip(options.Skip).Select(hit => new VectorSearchResult<TRecord>(reader.Materialize(hit.Row, options.IncludeVectors), hit.Score)).ToList();
+        });
 
         foreach (var result in results)
         {
@@ -388,31 +346,25 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         var lexical = storage.EnsureLexicalIndex();
         var keywordText = string.Join(' ', keywords.Where(k => !string.IsNullOrWhiteSpace(k)));
 
-        var results = new List<VectorSearchResult<TRecord>>();
-        storage.Lock.EnterReadLock();
-        try
+        var results = storage.Read(reader =>
         {
-            var all = Math.Max(1, storage.Count);
-            var filter = storage.Plan(options.Filter);
-            var dense = storage.Scan(vectorIndex, prepared, filter, threshold: null, capacity: all, _maxDegreeOfParallelism);
+            var all = Math.Max(1, reader.Count);
+            var filter = reader.Plan(options.Filter);
+            var dense = reader.Scan(vectorIndex, prepared, filter, threshold: null, capacity: all, _maxDegreeOfParallelism);
             IReadOnlyList<LexicalMatch<int>> sparse = keywordText.Length == 0
                 ? []
-                : lexical.Search(keywordText, all, textField, filter.IsAll ? null : row => storage.Passes(filter, row));
+                : lexical.Search(keywordText, all, textField, filter.IsAll ? null : row => reader.Passes(filter, row));
 
             var fused = _fusion == HybridFusionMethod.WeightedZScore
                 ? WeightedZScoreFusion.Fuse(dense, sparse, field.Distance.HigherIsBetter(), _keywordWeight)
                 : ReciprocalRankFusion.Fuse([dense.Select(h => h.Row), sparse.Select(m => m.Key)], _rrfK);
-            var page = fused
+            return fused
                 .Where(m => options.ScoreThreshold is not { } t || m.Score >= t)
                 .Skip(options.Skip)
-                .Take(top);
-            foreach (var match in page)
-                results.Add(new VectorSearchResult<TRecord>(storage.Materialize(match.Key, options.IncludeVectors), match.Score));
-        }
-        finally
-        {
-            storage.Lock.ExitReadLock();
-        }
+                .Take(top)
+                .Select(match => new VectorSearchResult<TRecord>(reader.Materialize(match.Key, options.IncludeVectors), match.Score))
+                .ToList();
+        });
 
         foreach (var result in results)
         {

@@ -3,8 +3,8 @@ namespace SkRerank.VectorStore;
 /// <summary>
 /// A set of row ids as an ascending array without duplicates: the currency of the <see cref="FilterPlanner"/>.
 /// Ascending order is what makes set operations linear merges and what keeps a scan over the rows moving forward
-/// through memory. A set may share its array with a <see cref="PostingList"/>, so it is valid only while the storage
-/// lock that produced it is held.
+/// through memory. A set may share its array with a <see cref="PostingList"/>, so it is valid only inside the
+/// <see cref="CollectionStorage{TKey, TRecord}.Read"/> that produced it.
 /// </summary>
 internal readonly struct RowSet
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace SkRerank.VectorStore;
 
 /// <summary>The vector representations a VectorData property or search value may hold, read as one type by every store.</summary>
-public static class VectorValue
+internal static class VectorValue
 {
     /// <summary>
     /// Reads <paramref name="value"/> as a vector when it is a <see cref="ReadOnlyMemory{T}"/> of float, a float array or

@@ -174,6 +174,11 @@ public sealed class MovieSearchRegistrationTests
         Assert.Equal(150, search.Options.Candidates);
         Assert.Equal(MovieTextFields.All, search.Options.EmbeddingFields);
         Assert.Equal(MovieTextFields.All, kernel.Services.GetRequiredService<MovieIndexer>().EmbeddingFields);
+        // Its signals (embeddings, BM25) cannot read "not X": the local reranker scores the wanted part of a query only.
+        string[] documents = ["Twilight: a teen romance between a girl and a vampire.", "Scary vampires hunt a village at night."];
+        Assert.Equal(
+            await search.Reranker.RerankAsync("scary vampire movies", documents),
+            await search.Reranker.RerankAsync("scary vampire movies, not teen romance like Twilight", documents));
         // The application has no unkeyed generator: the local one is the movie search's own.
         Assert.Null(kernel.Services.GetService<IEmbeddingGenerator<string, Embedding<float>>>());
         Assert.NotNull(kernel.Services.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(MovieSearchBuilder.ServiceKey));

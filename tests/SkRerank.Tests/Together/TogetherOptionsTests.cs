@@ -74,14 +74,44 @@ public class TogetherOptionsTests
     [Fact]
     public void A_missing_key_fails_options_validation_in_DI()
     {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(TogetherOptions.ApiKeyEnvironmentVariable)))
-        {
-            return; // The environment supplies a key here, which DI rightly picks up.
-        }
-
-        using var provider = new ServiceCollection().AddTogether(o => o.BaseUrl = "http://127.0.0.1:9/v1").BuildServiceProvider();
+        // The fallback is read through a registered TogetherEnvironment, so what the machine's environment holds does not matter.
+        using var provider = new ServiceCollection()
+            .AddSingleton(TogetherEnvironment.None)
+            .AddTogether(o => o.BaseUrl = "http://127.0.0.1:9/v1")
+            .BuildServiceProvider();
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
         Assert.Contains("TOGETHER_API_KEY", error.Message);
+    }
+
+    [Fact]
+    public void DI_takes_the_key_and_urls_from_the_registered_environment_when_code_leaves_them_unset()
+    {
+        var variables = new Dictionary<string, string>
+        {
+            ["TOGETHER_API_KEY"] = "k-env",
+            ["TOGETHER_BASE_URL"] = "http://127.0.0.1:9/v1",
+            ["TOGETHER_RERANK_BASE_URL"] = "http://127.0.0.1:8/v1",
+        };
+        using var provider = new ServiceCollection()
+            .AddTogether(o => o.EmbeddingModel = "test/embed")
+            // Registered after AddTogether: the application's source still replaces the process environment.
+            .AddSingleton(new TogetherEnvironment(name => variables.GetValueOrDefault(name)))
+            .BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<TogetherOptions>>().Value;
+        Assert.Equal("k-env", options.ApiKey);
+        Assert.Equal("http://127.0.0.1:9/v1", options.BaseUrl);
+        Assert.Equal("http://127.0.0.1:8/v1", options.RerankBaseUrl);
+        Assert.Equal("test/embed", options.EmbeddingModel);
+    }
+
+    [Fact]
+    public void DI_reads_the_process_environment_unless_the_application_registers_a_source()
+    {
+        using var provider = new ServiceCollection().AddTogether().BuildServiceProvider();
+        Assert.Same(TogetherEnvironment.Process, provider.GetRequiredService<TogetherEnvironment>());
+        Assert.Equal(
+            Environment.GetEnvironmentVariable(TogetherOptions.ApiKeyEnvironmentVariable),
+            TogetherEnvironment.Process.GetVariable(TogetherOptions.ApiKeyEnvironmentVariable));
     }
 
     [Fact]

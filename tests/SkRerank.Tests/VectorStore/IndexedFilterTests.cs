@@ -308,10 +308,11 @@ public class IndexedFilterTests
         var genre = "Crime";
         var director = "Michael Mann";
 
-        storage.Lock.EnterReadLock();
-        var plan = storage.Plan(m => m.Genres.Contains(genre) && m.Director == director);
-        var ids = plan.Candidates!.Value.Span.ToArray().Select(row => storage.StoredRecord(row).Id).ToList();
-        storage.Lock.ExitReadLock();
+        var (plan, ids) = storage.Read(reader =>
+        {
+            var plan = reader.Plan(m => m.Genres.Contains(genre) && m.Director == director);
+            return (plan, plan.Candidates!.Value.Span.ToArray().Select(row => reader.StoredRecord(row).Id).ToList());
+        });
 
         Assert.Null(plan.Predicate);
         Assert.Equal([1, 2], ids);
@@ -332,18 +333,8 @@ public class IndexedFilterTests
     }
 
     /// <summary>Plans a filter under the storage's read lock, as searches do.</summary>
-    internal static RowFilter<Item> PlanOf(CollectionStorage<int, Item> storage, Expression<Func<Item, bool>> filter)
-    {
-        storage.Lock.EnterReadLock();
-        try
-        {
-            return storage.Plan(filter);
-        }
-        finally
-        {
-            storage.Lock.ExitReadLock();
-        }
-    }
+    internal static RowFilter<Item> PlanOf(CollectionStorage<int, Item> storage, Expression<Func<Item, bool>> filter) =>
+        storage.Read(reader => reader.Plan(filter));
 
     // The same record layout with nothing marked IsIndexed: every filter runs as a predicate on every record.
     private static VectorStoreCollectionDefinition Unindexed() => new()

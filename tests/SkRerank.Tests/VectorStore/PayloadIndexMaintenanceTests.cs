@@ -58,9 +58,7 @@ public class PayloadIndexMaintenanceTests
         var newcomer = Item.Create(1, seed: 3, firstId: 1000)[0];
         newcomer.Bucket = (deleted.Bucket + 3) % 7;
         await collection.UpsertAsync(newcomer);
-        storage.Lock.EnterReadLock();
-        var reused = storage.TryGetRow(newcomer.Id, out var row) && row == 5;
-        storage.Lock.ExitReadLock();
+        var reused = storage.Read(reader => reader.TryGetRow(newcomer.Id, out var row) && row == 5);
         Assert.True(reused, "the new record did not reuse the freed row");
 
         Assert.DoesNotContain(newcomer.Id, await collection.GetAsync(r => r.Bucket == deleted.Bucket, 100).Select(r => r.Id).ToListAsync());

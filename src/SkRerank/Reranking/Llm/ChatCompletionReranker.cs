@@ -34,7 +34,7 @@ namespace SkRerank.Reranking;
 /// the first-stage order. Errors of the chat client itself (network, authentication) and cancellation propagate unchanged.
 /// </para>
 /// </remarks>
-public sealed class ChatCompletionReranker : IReranker
+public sealed partial class ChatCompletionReranker : IReranker
 {
     /// <summary>The pointwise score of a document the model did not grade: below every grade (grades score 0 to 1).</summary>
     public const double UngradedScore = -1.0;
@@ -117,13 +117,11 @@ public sealed class ChatCompletionReranker : IReranker
                 if (reply.Problem is not null)
                 {
                     failures[b] = new Failure(reply.Problem, output);
-                    _logger.LogWarning("Chat reranker: no usable grades for documents {First}-{Last} ({Problem}); they rank below the graded ones.",
-                        batch[0], batch[^1], reply.Problem);
+                    LogNoUsableGrades(_logger, batch[0], batch[^1], reply.Problem);
                     return;
                 }
                 if (reply.Graded < batch.Length || reply.Rejected > 0)
-                    _logger.LogWarning("Chat reranker: {Graded} of {Count} documents graded, {Rejected} reply entries ignored.",
-                        reply.Graded, batch.Length, reply.Rejected);
+                    LogPartlyGraded(_logger, reply.Graded, batch.Length, reply.Rejected);
                 // Each batch writes only its own slots, so the parallel writes do not overlap.
                 for (var j = 0; j < batch.Length; j++)
                 {
@@ -154,14 +152,13 @@ public sealed class ChatCompletionReranker : IReranker
             if (reply.Problem is not null)
             {
                 failures.Add(new Failure(reply.Problem, output));
-                _logger.LogWarning("Chat reranker: no usable ranking for window {Start}-{End} ({Problem}); it keeps its order.", start, end - 1, reply.Problem);
+                LogNoUsableRanking(_logger, start, end - 1, reply.Problem);
             }
             else
             {
                 failures.Add(null);
                 if (reply.Ranking.Length < slice.Length || reply.Rejected > 0)
-                    _logger.LogWarning("Chat reranker: {Ranked} of {Count} documents ranked, {Rejected} reply entries ignored.",
-                        reply.Ranking.Length, slice.Length, reply.Rejected);
+                    LogPartlyRanked(_logger, reply.Ranking.Length, slice.Length, reply.Rejected);
                 var ranked = reply.Ranking.Select(p => slice[p]);
                 var left = slice.Where((_, p) => !reply.Ranking.Contains(p));
                 ranked.Concat(left).ToArray().CopyTo(order, start);
@@ -196,7 +193,7 @@ public sealed class ChatCompletionReranker : IReranker
         var reply = parse(output);
         if (problemOf(reply) is not { } problem || !_options.RetryUnparseableOutput) return (reply, output);
 
-        _logger.LogWarning("Chat reranker: unusable reply ({Problem}), asking again. Reply: {Snippet}", problem, ChatRerankException.Snippet(output));
+        LogAskingAgain(_logger, problem, ChatRerankException.Snippet(output));
         messages.Add(new ChatMessage(ChatRole.Assistant, output ?? ""));
         messages.Add(new ChatMessage(ChatRole.User,
             $"Your reply could not be used: {problem}. Reply again with only the JSON object in the format asked for, "
@@ -232,4 +229,19 @@ public sealed class ChatCompletionReranker : IReranker
     }
 
     private sealed record Failure(string Problem, string? Output);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat reranker: no usable grades for documents {First}-{Last} ({Problem}); they rank below the graded ones.")]
+    private static partial void LogNoUsableGrades(ILogger logger, int first, int last, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat reranker: {Graded} of {Count} documents graded, {Rejected} reply entries ignored.")]
+    private static partial void LogPartlyGraded(ILogger logger, int graded, int count, int rejected);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat reranker: no usable ranking for window {Start}-{End} ({Problem}); it keeps its order.")]
+    private static partial void LogNoUsableRanking(ILogger logger, int start, int end, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat reranker: {Ranked} of {Count} documents ranked, {Rejected} reply entries ignored.")]
+    private static partial void LogPartlyRanked(ILogger logger, int ranked, int count, int rejected);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat reranker: unusable reply ({Problem}), asking again. Reply: {Snippet}")]
+    private static partial void LogAskingAgain(ILogger logger, string problem, string snippet);
 }
