@@ -101,12 +101,12 @@ public sealed partial class LateInteractionSignal : IRelevanceSignal, IDisposabl
         {
             var distinct = documents.Distinct(StringComparer.Ordinal).ToList();
             var cached = ReadCache();
-            var found = new Dictionary<string, TokenMatrix>(StringComparer.Ordinal);
+            var found = new Dictionary<string, TokenEmbedding>(StringComparer.Ordinal);
             var missing = new List<string>();
             foreach (var text in distinct)
             {
                 // Held vectors are pruned (see below), so the full ones come from the cache file or the model.
-                if (cached is not null && cached.TryGetValue(EmbeddingCacheFile.KeyOf(EmbeddingInputType.Document, text), out var stored)) found[text] = TokenMatrix.From(stored);
+                if (cached is not null && cached.TryGetValue(EmbeddingCacheFile.KeyOf(EmbeddingInputType.Document, text), out var stored)) found[text] = stored;
                 else missing.Add(text);
             }
 
@@ -117,7 +117,7 @@ public sealed partial class LateInteractionSignal : IRelevanceSignal, IDisposabl
             {
                 var chunk = missing.GetRange(start, Math.Min(ChunkSize, missing.Count - start));
                 var generated = await _generator.GenerateAsync(chunk, options, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < chunk.Count; i++) found[chunk[i]] = TokenMatrix.From(generated[i]);
+                for (var i = 0; i < chunk.Count; i++) found[chunk[i]] = generated[i];
                 done += chunk.Count;
                 documentsDone?.Report(done);
             }
@@ -125,9 +125,11 @@ public sealed partial class LateInteractionSignal : IRelevanceSignal, IDisposabl
             if (missing.Count > 0) WriteCache(found);
             // Document tokens that half the corpus shares ("the", ",", "of") are dropped, as ColBERT's PLAID prunes them:
             // a third fewer products per query, with the same dev figures. Frequencies count every token first.
-            var frequencies = DocumentFrequencies.Of(found.Values.Select(t => t.Ids).ToList());
+            var frequencies = DocumentFrequencies.Of(found.Values.Select(t => t.TokenIds).ToList());
             foreach (var text in _documents.Keys.Where(k => !found.ContainsKey(k)).ToList()) _documents.TryRemove(text, out _);
-            foreach (var (text, tokens) in found) _documents[text] = tokens.Without(frequencies.IsCommon);
+            // Widened to single precision for scoring, side by side (a start-up converts the whole corpus).
+            Parallel.ForEach(found, new ParallelOptions { CancellationToken = cancellationToken },
+                entry => _documents[entry.Key] = TokenMatrix.From(entry.Value, frequencies.IsCommon));
             _frequencies = frequencies;
         }
         finally
@@ -194,7 +196,7 @@ public sealed partial class LateInteractionSignal : IRelevanceSignal, IDisposabl
             .ConfigureAwait(false);
         var frequencies = _frequencies;
         for (var k = 0; k < missing.Count; k++)
-            result[missing[k]] = frequencies is null ? TokenMatrix.From(generated[k]) : TokenMatrix.From(generated[k]).Without(frequencies.IsCommon);
+            result[missing[k]] = TokenMatrix.From(generated[k], frequencies is null ? null : frequencies.IsCommon);
         return result;
     }
 
@@ -216,14 +218,14 @@ public sealed partial class LateInteractionSignal : IRelevanceSignal, IDisposabl
         }
     }
 
-    private void WriteCache(Dictionary<string, TokenMatrix> documents)
+    private void WriteCache(Dictionary<string, TokenEmbedding> documents)
     {
         if (CachePath is not { } path || documents.Count == 0) return;
         try
         {
             var dimensions = documents.Values.First().Dimensions;
             TokenEmbeddingCacheFile.Write(path, _modelId, dimensions,
-                documents.Select(d => new KeyValuePair<UInt128, TokenEmbedding>(EmbeddingCacheFile.KeyOf(EmbeddingInputType.Document, d.Key), d.Value.ToEmbedding(_modelId))).ToList());
+                documents.Select(d => new KeyValuePair<UInt128, TokenEmbedding>(EmbeddingCacheFile.KeyOf(EmbeddingInputType.Document, d.Key), d.Value)).ToList());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
