@@ -44,7 +44,10 @@ public sealed class PostgresCliTests : IDisposable
     {
         using var temp = new TempDirectory();
         var dataset = CliProcess.WriteMovieSubset(temp, 5);
-        var port = PgliteServer.FreePort();
+        // A port bound but not listening: connections are refused, and no server another test starts can take it meanwhile.
+        using var held = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        held.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)held.LocalEndPoint!).Port;
 
         var result = await CliProcess.RunAsync(["search", "--store", "postgres", "--connection-string", $"Host=127.0.0.1;Port={port};Username=postgres;Password=hunter2-secret",
             "bats", "--dataset", dataset, "--cache-dir", temp.File("cache")]);
