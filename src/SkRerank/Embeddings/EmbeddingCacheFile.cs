@@ -21,27 +21,21 @@ internal static class EmbeddingCacheFile
     {
         var body = ChecksummedFile.ReadBody(path, Magic, "SkRerank embedding cache file");
         using var reader = new BinaryReader(new MemoryStream(body.Array!, body.Offset, body.Count, writable: false), Encoding.UTF8);
-        var version = reader.ReadInt32();
-        if (version != FormatVersion) throw new InvalidDataException($"format version {version} is not {FormatVersion}");
-        var modelKey = reader.ReadString();
-        if (modelKey != expectedModelKey) throw new InvalidDataException($"it belongs to model '{modelKey}', not '{expectedModelKey}'");
-        var dimensions = reader.ReadInt32();
-        var count = reader.ReadInt32();
-        if (dimensions <= 0 || count < 0 || (long)count * (16 + 4L * dimensions) != reader.BaseStream.Length - reader.BaseStream.Position)
+        var (modelKey, dimensions, count) = CacheFileHeader.Read(reader, FormatVersion, expectedModelKey);
+        if ((long)count * (16 + 4L * dimensions) != reader.BaseStream.Length - reader.BaseStream.Position)
             throw new InvalidDataException("entry count does not match the file size");
 
         var entries = new Dictionary<UInt128, float[]>(count);
         for (var i = 0; i < count; i++)
         {
-            var lower = reader.ReadUInt64();
-            var upper = reader.ReadUInt64();
+            var key = CacheFileHeader.ReadKey(reader);
             var vector = new float[dimensions];
             for (var d = 0; d < dimensions; d++)
             {
                 vector[d] = reader.ReadSingle();
                 if (!float.IsFinite(vector[d])) throw new InvalidDataException($"entry {i} holds a non-finite value");
             }
-            entries[new UInt128(upper, lower)] = vector;
+            entries[key] = vector;
         }
         return new Contents(modelKey, dimensions, entries);
     }
@@ -51,14 +45,10 @@ internal static class EmbeddingCacheFile
     {
         ChecksummedFile.Write(path, Magic, writer =>
         {
-            writer.Write(FormatVersion);
-            writer.Write(modelKey);
-            writer.Write(dimensions);
-            writer.Write(entries.Count);
+            CacheFileHeader.Write(writer, FormatVersion, modelKey, dimensions, entries.Count);
             foreach (var (key, vector) in entries)
             {
-                writer.Write((ulong)key);
-                writer.Write((ulong)(key >> 64));
+                CacheFileHeader.WriteKey(writer, key);
                 foreach (var value in vector) writer.Write(value);
             }
         }, capacity: 64 + entries.Count * (16 + 4 * dimensions));

@@ -19,18 +19,11 @@ internal static class TokenEmbeddingCacheFile
     {
         var body = ChecksummedFile.ReadBody(path, Magic, "SkRerank token cache file");
         using var reader = new BinaryReader(new MemoryStream(body.Array!, body.Offset, body.Count, writable: false), Encoding.UTF8);
-        var version = reader.ReadInt32();
-        if (version != FormatVersion) throw new InvalidDataException($"format version {version} is not {FormatVersion}");
-        var modelKey = reader.ReadString();
-        if (modelKey != expectedModelKey) throw new InvalidDataException($"it belongs to model '{modelKey}', not '{expectedModelKey}'");
-        var dimensions = reader.ReadInt32();
-        var count = reader.ReadInt32();
-        if (dimensions <= 0 || count < 0) throw new InvalidDataException("bad header");
+        var (modelKey, dimensions, count) = CacheFileHeader.Read(reader, FormatVersion, expectedModelKey);
         var entries = new Dictionary<UInt128, TokenEmbedding>(count);
         for (var i = 0; i < count; i++)
         {
-            var lower = reader.ReadUInt64();
-            var upper = reader.ReadUInt64();
+            var key = CacheFileHeader.ReadKey(reader);
             var tokens = reader.ReadInt32();
             if (tokens < 0 || (long)tokens * (4 + 2L * dimensions) > reader.BaseStream.Length - reader.BaseStream.Position)
                 throw new InvalidDataException($"entry {i} runs past the end of the file");
@@ -38,7 +31,7 @@ internal static class TokenEmbeddingCacheFile
             reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(ids.AsSpan()));
             var vectors = new Half[tokens * dimensions];
             reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(vectors.AsSpan()));
-            entries[new UInt128(upper, lower)] = new TokenEmbedding(ids, vectors, dimensions) { ModelId = modelKey };
+            entries[key] = new TokenEmbedding(ids, vectors, dimensions) { ModelId = modelKey };
         }
         if (reader.BaseStream.Position != reader.BaseStream.Length) throw new InvalidDataException("entry count does not match the file size");
         return entries;
@@ -50,15 +43,11 @@ internal static class TokenEmbeddingCacheFile
         var size = entries.Sum(e => 20L + e.Value.TokenCount * (4L + 2L * dimensions));
         ChecksummedFile.Write(path, Magic, writer =>
         {
-            writer.Write(FormatVersion);
-            writer.Write(modelKey);
-            writer.Write(dimensions);
-            writer.Write(entries.Count);
+            CacheFileHeader.Write(writer, FormatVersion, modelKey, dimensions, entries.Count);
             foreach (var (key, embedding) in entries)
             {
                 if (embedding.Dimensions != dimensions) throw new ArgumentException($"An entry has {embedding.Dimensions} dimensions, not {dimensions}.", nameof(entries));
-                writer.Write((ulong)key);
-                writer.Write((ulong)(key >> 64));
+                CacheFileHeader.WriteKey(writer, key);
                 writer.Write(embedding.TokenCount);
                 foreach (var id in embedding.TokenIds) writer.Write(id);
                 writer.Write(MemoryMarshal.AsBytes(embedding.Vectors.Span));
