@@ -6,9 +6,6 @@ using SkRerank.Movies;
 
 namespace SkRerank.Cli;
 
-/// <summary>What a command needs from its host: output streams and logging.</summary>
-internal sealed record CliContext(TextWriter Output, TextWriter Error, ILoggerFactory LoggerFactory);
-
 /// <summary>
 /// Runs a command body and turns the errors users cause (bad files, bad arguments, missing keys, service errors) into
 /// one line on stderr and exit code 1; anything unexpected also gets one line, with the stack trace only under --verbose.

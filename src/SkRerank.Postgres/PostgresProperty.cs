@@ -5,14 +5,6 @@ using SkRerank.VectorStore;
 
 namespace SkRerank.Postgres;
 
-/// <summary>What a record property is to the table: the key, a data column or a vector column.</summary>
-internal enum PostgresPropertyKind
-{
-    Key,
-    Data,
-    Vector,
-}
-
 /// <summary>
 /// One property of the record model and its column: the CLR property, the column name (the property's storage name, else
 /// its name) and the PostgreSQL type it is stored as.

@@ -68,6 +68,3 @@ internal sealed class LocalEmbeddingModels(IServiceProvider services) : IDisposa
         }
     }
 }
-
-/// <summary>A local model a registration will use (see <see cref="LocalEmbeddingModels.LoadAllAsync"/>).</summary>
-internal sealed record LocalModelRequest(OnnxEmbeddingModel Model, string? CacheDirectory);

@@ -1,57 +1,5 @@
 namespace SkRerank.Evaluation;
 
-/// <summary>
-/// A retrieval pipeline under evaluation: returns document keys in rank order (at least 25) with stage timings.
-/// <see cref="TwoStageSearchPipeline{TKey, TRecord}"/> evaluates any <see cref="Search.TwoStageSearch{TKey, TRecord}"/>.
-/// </summary>
-/// <typeparam name="TKey">The documents' key type.</typeparam>
-public interface IEvaluatedPipeline<TKey>
-    where TKey : notnull
-{
-    /// <summary>The pipeline's name in tables and JSON.</summary>
-    string Name { get; }
-
-    /// <summary>Ranks documents for a query.</summary>
-    Task<PipelineRun<TKey>> RunAsync(string query, CancellationToken cancellationToken = default);
-}
-
-/// <summary>A retrieval pipeline over documents with integer ids.</summary>
-public interface IEvaluatedPipeline : IEvaluatedPipeline<int>
-{
-    /// <summary>Ranks documents for a query.</summary>
-    new Task<PipelineRun> RunAsync(string query, CancellationToken cancellationToken = default);
-
-    async Task<PipelineRun<int>> IEvaluatedPipeline<int>.RunAsync(string query, CancellationToken cancellationToken) =>
-        await RunAsync(query, cancellationToken).ConfigureAwait(false);
-}
-
-/// <summary>One query's ranking and per-stage timings (stage name → milliseconds).</summary>
-public record PipelineRun<TKey>(IReadOnlyList<TKey> Ranking, IReadOnlyDictionary<string, double> StageMs);
-
-/// <summary>One query's ranking of integer ids and per-stage timings (stage name → milliseconds).</summary>
-public sealed record PipelineRun(IReadOnlyList<int> Ranking, IReadOnlyDictionary<string, double> StageMs)
-    : PipelineRun<int>(Ranking, StageMs);
-
-/// <summary>Mean metrics of a pipeline over a query set.</summary>
-public sealed record MetricSummary(double NdcgAt5, double NdcgAt10, double MrrAt10, double RecallAt25);
-
-/// <summary>A pipeline's evaluation: mean metrics, mean stage latency, and each query's ranking.</summary>
-public record PipelineEvaluation<TKey>(
-    string Name,
-    MetricSummary Metrics,
-    IReadOnlyDictionary<string, double> MeanStageMs,
-    IReadOnlyDictionary<string, IReadOnlyList<TKey>> Runs,
-    IReadOnlyDictionary<string, MetricSummary> PerQuery);
-
-/// <summary>A pipeline's evaluation over documents with integer ids.</summary>
-public sealed record PipelineEvaluation(
-    string Name,
-    MetricSummary Metrics,
-    IReadOnlyDictionary<string, double> MeanStageMs,
-    IReadOnlyDictionary<string, IReadOnlyList<int>> Runs,
-    IReadOnlyDictionary<string, MetricSummary> PerQuery)
-    : PipelineEvaluation<int>(Name, Metrics, MeanStageMs, Runs, PerQuery);
-
 /// <summary>Runs judged queries through pipelines and computes nDCG@5, nDCG@10, MRR@10 and Recall@25.</summary>
 public static class EvaluationRunner
 {

@@ -175,35 +175,3 @@ public sealed partial class MovieIndexer
     [LoggerMessage(Level = LogLevel.Information, Message = "Indexed {Count} movies ({Embedded} embedded, {Cached} from cache, of which {FromStore} already stored, {Dimensions}-d) in {Elapsed:F1} s")]
     private static partial void LogIndexed(ILogger logger, int count, int embedded, int cached, int fromStore, int dimensions, double elapsed);
 }
-
-/// <summary>
-/// Prepares per-movie state once movies are indexed, so that the first search does not pay for it (for example the
-/// offline reranker's second-model embeddings and BM25 corpus statistics). Registered services of this type run at
-/// the end of every <see cref="MovieIndexer.IndexAsync(IReadOnlyList{Movie}, IProgress{IndexProgress}, CancellationToken)"/>.
-/// </summary>
-public interface IMovieIndexWarmUp
-{
-    /// <summary>Called with the movies just indexed.</summary>
-    Task WarmUpAsync(IReadOnlyList<Movie> movies, CancellationToken cancellationToken = default);
-
-    /// <summary>Called with the movies just indexed; a warm-up that takes a while reports to <paramref name="progress"/>.</summary>
-    Task WarmUpAsync(IReadOnlyList<Movie> movies, IProgress<IndexProgress>? progress, CancellationToken cancellationToken = default) =>
-        WarmUpAsync(movies, cancellationToken);
-}
-
-/// <summary>Indexing progress.</summary>
-/// <param name="Done">Movies embedded so far.</param>
-/// <param name="Total">Movies to embed.</param>
-public readonly record struct IndexProgress(int Done, int Total);
-
-/// <summary>What an indexing run did.</summary>
-/// <param name="Count">Movies indexed.</param>
-/// <param name="Embedded">Movies whose text went to the embedding model.</param>
-/// <param name="FromCache">Movies whose vector came from the cache.</param>
-/// <param name="Dimensions">Vector length.</param>
-/// <param name="Elapsed">Wall-clock time.</param>
-public sealed record IndexReport(int Count, int Embedded, int FromCache, int Dimensions, TimeSpan Elapsed)
-{
-    /// <summary>Movies whose vector came from the collection itself (already stored with the same text); counted in <see cref="FromCache"/> too.</summary>
-    public int FromStore { get; init; }
-}

@@ -38,23 +38,3 @@ public interface IReranker : IDisposable
     /// <returns>The object, or <see langword="null"/> when there is none.</returns>
     object? GetService(Type serviceType, object? serviceKey = null);
 }
-
-/// <summary>One reranked document.</summary>
-/// <param name="Index">Index of the document in the list passed to <see cref="IReranker.RerankAsync"/>.</param>
-/// <param name="RelevanceScore">The reranker's score; higher is more relevant. Scales differ between rerankers.</param>
-public readonly record struct RerankResult(int Index, double RelevanceScore);
-
-/// <summary>Per-call reranking settings.</summary>
-public sealed class RerankOptions
-{
-    /// <summary>How many results to return; <see langword="null"/> returns every document. Must be between 1 and the document count.</summary>
-    public int? TopN { get; set; }
-
-    /// <summary>Overrides the reranker's configured model for this call, where the reranker supports several.</summary>
-    public string? ModelId { get; set; }
-}
-
-/// <summary>Describes a reranker.</summary>
-/// <param name="ProviderName">Who runs it, e.g. "together", "onnx", "local".</param>
-/// <param name="ModelId">The model, e.g. "Salesforce/Llama-Rank-V1".</param>
-public sealed record RerankerMetadata(string ProviderName, string? ModelId);

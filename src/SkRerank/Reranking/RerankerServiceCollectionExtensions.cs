@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
+using SkRerank.Reranking;
 
-namespace SkRerank.Reranking;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers an <see cref="IReranker"/> pipeline, like M.E.AI's <c>AddEmbeddingGenerator</c>.</summary>
 public static class RerankerServiceCollectionExtensions

@@ -1,4 +1,3 @@
-using SkRerank.Movies;
 using SkRerank.Reranking;
 
 namespace SkRerank.Search;
@@ -26,28 +25,4 @@ public sealed record MovieSearchResponse
 
     /// <summary>Time spent in each stage.</summary>
     public required SearchTimings Timings { get; init; }
-}
-
-/// <summary>A first-stage candidate.</summary>
-/// <param name="Movie">The movie record.</param>
-/// <param name="VectorScore">The first-stage score (cosine similarity, or a fused score for hybrid search).</param>
-/// <param name="Rank">1-based first-stage rank.</param>
-public sealed record SearchCandidate(Movie Movie, double VectorScore, int Rank);
-
-/// <summary>A returned result.</summary>
-/// <param name="Movie">The movie record.</param>
-/// <param name="RelevanceScore">The reranker's score; equals <paramref name="VectorScore"/> when not reranked.</param>
-/// <param name="VectorScore">The first-stage score.</param>
-/// <param name="Rank">1-based final rank.</param>
-/// <param name="CandidateRank">1-based first-stage rank, to see what the reranker moved.</param>
-public sealed record SearchResult(Movie Movie, double RelevanceScore, double VectorScore, int Rank, int CandidateRank);
-
-/// <summary>Per-stage wall-clock time in milliseconds.</summary>
-/// <param name="EmbedMs">Embedding the query.</param>
-/// <param name="SearchMs">First-stage retrieval.</param>
-/// <param name="RerankMs">Reranking the candidates.</param>
-public sealed record SearchTimings(double EmbedMs, double SearchMs, double RerankMs)
-{
-    /// <summary>Sum of the stages.</summary>
-    public double TotalMs => EmbedMs + SearchMs + RerankMs;
 }

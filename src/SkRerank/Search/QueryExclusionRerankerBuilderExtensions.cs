@@ -1,6 +1,6 @@
-using SkRerank.Reranking;
+using SkRerank.Search;
 
-namespace SkRerank.Search;
+namespace SkRerank.Reranking;
 
 /// <summary>The <see cref="QueryExclusionReranker"/> as a <see cref="RerankerBuilder"/> step.</summary>
 public static class QueryExclusionRerankerBuilderExtensions

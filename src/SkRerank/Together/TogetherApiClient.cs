@@ -8,18 +8,9 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using SkRerank.Together.Wire;
 
 namespace SkRerank.Together;
-
-/// <summary>The two endpoints, with the words and settings their error messages need.</summary>
-internal sealed record TogetherOperation(string Path, string Name, string ModelSetting)
-{
-    public static readonly TogetherOperation Embeddings = new("embeddings", "embeddings", "--embedding-model (TogetherOptions.EmbeddingModel)");
-    public static readonly TogetherOperation Rerank = new("rerank", "rerank", "--rerank-model (TogetherOptions.RerankModel)");
-
-    /// <summary>The base URL this operation is sent to: rerank may live on a dedicated endpoint's own URL.</summary>
-    public string BaseUrl(TogetherOptions options) => this == Rerank ? options.NormalizedRerankBaseUrl : options.NormalizedBaseUrl;
-}
 
 /// <summary>
 /// Sends one JSON request through the "Together" <see cref="HttpClient"/> (whose resilience handler retries) and turns

@@ -7,6 +7,7 @@ using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.Embeddings;
 using Microsoft.SemanticKernel.Services;
 using SkRerank.Embeddings;
+using SkRerank.Together.Wire;
 
 namespace SkRerank.Together;
 

@@ -175,36 +175,3 @@ public sealed class TogetherOptions
     /// <summary>How long one attempt may take: <see cref="Timeout"/>, but never more than <see cref="TotalTimeout"/>.</summary>
     internal TimeSpan AttemptTimeout => TotalTimeout is { } total && total < Timeout ? total : Timeout;
 }
-
-/// <summary>How <see cref="TogetherReranker.RerankMoviesAsync"/> sends movies to <c>/rerank</c>.</summary>
-public enum TogetherRerankDocuments
-{
-    /// <summary>
-    /// Objects with <c>rank_fields</c> for Llama-Rank (the only Together rerank model that takes them), plain strings for
-    /// every other model (the default).
-    /// </summary>
-    Auto,
-
-    /// <summary>Each movie as one string (title, overview, tagline on separate lines). Every rerank endpoint accepts this.</summary>
-    Text,
-
-    /// <summary>Each movie as a JSON object of named fields, with <c>rank_fields</c> naming those to rank by (Together and Cohere v1 accept this).</summary>
-    Objects,
-}
-
-/// <summary>The request and response shape of the rerank endpoint.</summary>
-public enum TogetherRerankProtocol
-{
-    /// <summary>
-    /// Together / Cohere v1 / Jina: <c>POST {base}/rerank</c> with <c>{"model","query","documents","top_n","return_documents"}</c>,
-    /// answered with <c>{"results":[{"index","relevance_score"}]}</c>.
-    /// </summary>
-    Cohere,
-
-    /// <summary>
-    /// Hugging Face text-embeddings-inference: <c>POST {base}/rerank</c> with <c>{"query","texts","return_text"}</c>,
-    /// answered with <c>[{"index","score"}]</c>; it has no model or <c>top_n</c> field, so the model is whatever the
-    /// server loaded and the top results are cut here.
-    /// </summary>
-    TextEmbeddingsInference,
-}

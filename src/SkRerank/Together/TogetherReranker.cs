@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SkRerank.Movies;
 using SkRerank.Reranking;
+using SkRerank.Together.Wire;
 
 namespace SkRerank.Together;
 

@@ -3,21 +3,6 @@ using System.Reflection;
 
 namespace SkRerank.VectorStore;
 
-/// <summary>What the <see cref="FilterPlanner"/> needs from a collection's storage.</summary>
-internal interface IFilterSource<TRecord> where TRecord : class
-{
-    RecordModel<TRecord> Model { get; }
-
-    /// <summary>The payload index; <see langword="null"/> when no property is indexed.</summary>
-    PayloadIndex<TRecord>? Index { get; }
-
-    /// <summary>The row of a key (already of the key type), or none.</summary>
-    RowSet KeyRows(object key);
-
-    /// <summary>Every row in use, for negations.</summary>
-    RowSet LiveRows();
-}
-
 /// <summary>
 /// Translates a filter expression into the rows it selects, using the <see cref="PayloadIndex{TRecord}"/> and the key
 /// map, so that a filtered search visits only matching rows. Translated: <c>x.P == v</c> and <c>v == x.P</c>

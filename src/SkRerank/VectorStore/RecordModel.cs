@@ -1,32 +1,6 @@
 using System.Linq.Expressions;
-using Microsoft.Extensions.AI;
 
 namespace SkRerank.VectorStore;
-
-/// <summary>A data property of the record model.</summary>
-/// <param name="Name">The property name (the CLR name, or the dictionary key of a dynamic record).</param>
-/// <param name="Type">The declared type.</param>
-/// <param name="IsIndexed">Declared as filterable: the <see cref="PayloadIndex{TRecord}"/> indexes it when its type allows (any property can still be filtered on, by the predicate).</param>
-/// <param name="IsFullTextIndexed">Indexed for BM25 keyword search.</param>
-/// <param name="Read">Reads the value from a record.</param>
-internal sealed record DataField<TRecord>(string Name, Type Type, bool IsIndexed, bool IsFullTextIndexed, Func<TRecord, object?> Read);
-
-/// <summary>A vector property of the record model.</summary>
-/// <param name="Name">The property name.</param>
-/// <param name="Type">The declared type: ReadOnlyMemory&lt;float&gt;(?), float[] or Embedding&lt;float&gt;.</param>
-/// <param name="Dimensions">The vector length every stored and query vector must have.</param>
-/// <param name="Distance">The distance function.</param>
-/// <param name="EmbeddingGenerator">Embeds non-vector search values; resolved property → definition → options.</param>
-/// <param name="Read">Reads the vector from a record; null when the record has none.</param>
-/// <param name="Write">Writes a vector (or null) into a record, converting to <paramref name="Type"/>.</param>
-internal sealed record VectorField<TRecord>(
-    string Name,
-    Type Type,
-    int Dimensions,
-    DistanceKind Distance,
-    IEmbeddingGenerator? EmbeddingGenerator,
-    Func<TRecord, ReadOnlyMemory<float>?> Read,
-    Action<TRecord, float[]?> Write);
 
 /// <summary>
 /// How the store reads and writes one record type: key, data and vector properties with compiled accessors, and a

@@ -5,21 +5,6 @@ using System.Text.RegularExpressions;
 
 namespace SkRerank.Reranking;
 
-/// <summary>What a pointwise reply said: a grade per document number (index 0 is document [1]), or null where it said nothing usable.</summary>
-/// <param name="Grades">One slot per document in the prompt.</param>
-/// <param name="Rejected">Entries that were read but thrown away (unknown number, repeated number, grade off the scale or not a number).</param>
-/// <param name="Problem">Why nothing could be used; <see langword="null"/> when at least one grade was read.</param>
-internal sealed record PointwiseReply(double?[] Grades, int Rejected, string? Problem)
-{
-    public int Graded => Grades.Count(g => g is not null);
-}
-
-/// <summary>What a listwise reply said: document positions in the prompt (0-based), most relevant first, each at most once.</summary>
-/// <param name="Ranking">The valid part of the model's ranking; documents it left out are not listed.</param>
-/// <param name="Rejected">Entries thrown away (unknown or repeated number).</param>
-/// <param name="Problem">Why nothing could be used; <see langword="null"/> when at least one document was ranked.</param>
-internal sealed record ListwiseReply(int[] Ranking, int Rejected, string? Problem);
-
 /// <summary>
 /// Reads model replies leniently. Models wrap JSON in code fences, add prose before or after, stop mid-object when
 /// they run out of tokens, repeat or invent document numbers, or use a neighbouring format. Every reading the parser

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using SkRerank.DependencyInjection;
-using SkRerank.Embeddings;
 using SkRerank.Together;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
-using Microsoft.SemanticKernel;
+using Microsoft.Extensions.DependencyInjection;
 using SkRerank.Together;
 
-namespace SkRerank.DependencyInjection;
+namespace Microsoft.SemanticKernel;
 
 /// <summary>Adds Together's services to a Semantic Kernel through <see cref="IKernelBuilder.Services"/>.</summary>
 public static class TogetherKernelBuilderExtensions

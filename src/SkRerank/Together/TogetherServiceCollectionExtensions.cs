@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
@@ -8,7 +7,7 @@ using Microsoft.SemanticKernel.Embeddings;
 using SkRerank.Reranking;
 using SkRerank.Together;
 
-namespace SkRerank.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers Together's embedding generator and reranker, their options and their resilient HTTP client.</summary>
 public static class TogetherServiceCollectionExtensions
