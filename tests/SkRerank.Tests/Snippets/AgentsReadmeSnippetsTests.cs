@@ -3,12 +3,15 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenAI;
 using SkRerank.Movies;
 using SkRerank.Reranking;
 using SkRerank.Tests.Agents;
 using SkRerank.Tests.Support;
+using SkRerank.Together;
 using SkRerank.VectorStore;
 
 namespace SkRerank.Tests.Snippets;
@@ -30,10 +33,24 @@ public sealed partial class AgentsReadmeSnippetsTests : IDisposable
     public void Every_snippet_appears_verbatim_in_the_docs()
     {
         var snippets = ReadSnippets();
-        Assert.Equal(["semantic-kernel", "extensions-ai", "bring-your-own", "rerank-own-data", "two-stage-own-records", "reranker-pipeline"], snippets.Keys);
+        Assert.Equal(["semantic-kernel", "extensions-ai", "bring-your-own", "rerank-own-data", "two-stage-own-records", "reranker-pipeline", "together-environment"], snippets.Keys);
         var doc = Normalize(File.ReadAllText(Path.Combine(RepositoryRoot(), AgentsDoc)));
         foreach (var (name, code) in snippets)
             Assert.True(doc.Contains(code, StringComparison.Ordinal), $"{AgentsDoc} does not show snippet '{name}' as compiled:\n{code}");
+    }
+
+    [Fact]
+    public void Together_environment_snippet_reads_the_key_from_configuration_not_the_process_environment()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["TOGETHER_API_KEY"] = "from-configuration" })
+            .Build();
+        using var provider = ReadmeSnippets.TogetherKeyFromConfiguration(new ServiceCollection(), configuration).BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<TogetherOptions>>().Value;
+        Assert.Equal("from-configuration", options.ApiKey);
+        Assert.Equal("mixedbread-ai/Mxbai-Rerank-Large-V2", options.RerankModel);
+        Assert.Equal(TogetherOptions.DefaultBaseUrl, options.BaseUrl);
     }
 
     [Fact]

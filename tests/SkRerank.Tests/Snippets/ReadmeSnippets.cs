@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.VectorData;
 using Microsoft.SemanticKernel;
@@ -8,6 +9,7 @@ using SkRerank.Movies;
 using SkRerank.Reranking;
 using SkRerank.Search;
 using SkRerank.Tests.TextSearch;
+using SkRerank.Together;
 using Microsoft.SemanticKernel.Data;
 
 namespace SkRerank.Tests.Snippets;
@@ -129,5 +131,14 @@ public static class ReadmeSnippets
         RerankerMetadata? metadata = traced.GetService<RerankerMetadata>(); // GetService reaches through decorators
         // end-snippet
         return traced;
+    }
+
+    public static IServiceCollection TogetherKeyFromConfiguration(IServiceCollection services, IConfiguration configuration)
+    {
+        // begin-snippet: together-environment
+        services.AddTogether(o => o.RerankModel = "mixedbread-ai/Mxbai-Rerank-Large-V2");
+        services.AddSingleton(new TogetherEnvironment(name => configuration[name])); // e.g. user secrets, appsettings
+        // end-snippet
+        return services;
     }
 }
