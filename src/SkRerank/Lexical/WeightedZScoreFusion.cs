@@ -22,19 +22,18 @@ internal static class WeightedZScoreFusion
         ArgumentNullException.ThrowIfNull(keyword);
         if (dense.Count == 0) return [];
         var sign = higherIsBetter ? 1.0 : -1.0;
-        var denseMean = dense.Average(h => sign * h.Score);
-        var denseStd = Math.Sqrt(dense.Sum(h => Math.Pow(sign * h.Score - denseMean, 2)) / dense.Count);
         var keywordScores = keyword.ToDictionary(m => m.Key, m => m.Score);
-        var keywordMean = keywordScores.Values.Sum() / dense.Count;
-        var keywordStd = Math.Sqrt((keywordScores.Values.Sum(v => (v - keywordMean) * (v - keywordMean))
-                                    + (dense.Count - keywordScores.Count) * keywordMean * keywordMean) / dense.Count);
+        var denseScores = new double[dense.Count];
+        var keywordColumn = new double[dense.Count];
+        for (var i = 0; i < dense.Count; i++)
+        {
+            denseScores[i] = sign * dense[i].Score;
+            keywordColumn[i] = keywordScores.GetValueOrDefault(dense[i].Key);
+        }
+        ZScore.Standardize(denseScores, denseScores);
+        ZScore.Standardize(keywordColumn, keywordColumn);
         return dense
-            .Select(h =>
-            {
-                var z = denseStd > 0 ? (sign * h.Score - denseMean) / denseStd : 0;
-                var k = keywordStd > 0 ? (keywordScores.GetValueOrDefault(h.Key) - keywordMean) / keywordStd : 0;
-                return new LexicalMatch<TKey>(h.Key, z + keywordWeight * k);
-            })
+            .Select((h, i) => new LexicalMatch<TKey>(h.Key, denseScores[i] + keywordWeight * keywordColumn[i]))
             .OrderByDescending(m => m.Score)
             .ToList();
     }

@@ -80,10 +80,9 @@ public sealed class SignalFusionReranker : IQueryPreparingReranker
             var scores = perSignal[s];
             if (scores.Length != count)
                 throw new InvalidOperationException($"Signal '{_signals[s].Signal.Name}' returned {scores.Length} scores for {count} documents.");
-            var mean = scores.Average();
-            var std = Math.Sqrt(scores.Sum(x => (x - mean) * (x - mean)) / scores.Length);
-            for (var i = 0; i < fused.Length; i++)
-                fused[i] += _signals[s].Weight * (std > 1e-12 ? (scores[i] - mean) / std : 0);
+            var standard = new double[count];
+            Lexical.ZScore.Standardize(scores, standard);
+            for (var i = 0; i < fused.Length; i++) fused[i] += _signals[s].Weight * standard[i];
         }
         return fused;
     }
