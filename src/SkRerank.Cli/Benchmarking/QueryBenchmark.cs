@@ -33,15 +33,13 @@ internal sealed class QueryBenchmark
             generators.AddRange(fusion.Signals.Select(s => s.Signal).OfType<EmbeddingSimilaritySignal>().Select(s => s.Generator));
         _queryCaches = generators.Select(g => g?.GetService(typeof(QueryEmbeddingCache)) as QueryEmbeddingCache)
             .OfType<QueryEmbeddingCache>().Distinct().ToList();
-        // Below those caches, the ONNX generators share one forward pass per recent query, and the late-interaction
-        // signal keeps prepared query tokens: cleared too, or a "new" query would be a cache hit.
+        // Below those caches, the ONNX generators share one forward pass per recent query: cleared too, or a "new"
+        // query would be a cache hit.
         _onnxGenerators = generators.Select(g => g?.GetService(typeof(Onnx.Embeddings.OnnxEmbeddingGenerator)) as Onnx.Embeddings.OnnxEmbeddingGenerator)
             .OfType<Onnx.Embeddings.OnnxEmbeddingGenerator>().Distinct().ToList();
-        _lateInteraction = pipeline.Reranker?.GetService<SignalFusionReranker>()?.Signals.Select(s => s.Signal).OfType<LateInteractionSignal>().ToList() ?? [];
     }
 
     private readonly IReadOnlyList<Onnx.Embeddings.OnnxEmbeddingGenerator> _onnxGenerators;
-    private readonly IReadOnlyList<LateInteractionSignal> _lateInteraction;
 
     public sealed record Latency(
         int Samples, double P50Ms, double P99Ms, double MeanMs, double CpuMsPerQuery,
@@ -135,7 +133,6 @@ internal sealed class QueryBenchmark
     {
         foreach (var cache in _queryCaches) cache.Clear();
         foreach (var generator in _onnxGenerators) generator.ClearRecentQueries();
-        foreach (var signal in _lateInteraction) signal.ClearQueryCache();
     }
 
     private async Task SearchMoviesAsync(string query, CancellationToken cancellationToken)

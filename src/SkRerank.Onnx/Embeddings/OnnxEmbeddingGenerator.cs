@@ -135,11 +135,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             else toRun.Add(i);
         }
 
-        if (toRun.Count == texts.Count)
-        {
-            (vectors, _) = await RunAsync(sequences, 0, tokens: false, cancellationToken).ConfigureAwait(false);
-        }
-        else if (toRun.Count > 0)
+        if (toRun.Count > 0)
         {
             var (ran, _) = await RunAsync(toRun.Select(i => sequences[i]).ToArray(), 0, tokens: false, cancellationToken).ConfigureAwait(false);
             for (var k = 0; k < toRun.Count; k++) vectors[toRun[k]] = ran[k];

@@ -24,10 +24,7 @@ public sealed class EmbeddingSimilaritySignal(IEmbeddingGenerator<string, Embedd
     /// <inheritdoc />
     public async Task<double[]> ScoreAsync(string query, IReadOnlyList<string> documents, CancellationToken cancellationToken = default)
     {
-        var queryVector = (await _generator.GenerateAsync([query], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
-            .ConfigureAwait(false))[0].Vector;
-        var documentVectors = await _generator.GenerateAsync(documents, new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Document), cancellationToken)
-            .ConfigureAwait(false);
+        var (queryVector, documentVectors) = await EmbedAsync(query, documents, cancellationToken).ConfigureAwait(false);
         var scores = new double[documents.Count];
         for (var i = 0; i < scores.Length; i++)
             scores[i] = TensorPrimitives.CosineSimilarity(queryVector.Span, documentVectors[i].Vector.Span);
@@ -41,10 +38,7 @@ public sealed class EmbeddingSimilaritySignal(IEmbeddingGenerator<string, Embedd
     {
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentNullException.ThrowIfNull(feedback);
-        var queryVector = (await _generator.GenerateAsync([query], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
-            .ConfigureAwait(false))[0].Vector;
-        var documentVectors = await _generator.GenerateAsync(documents, new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Document), cancellationToken)
-            .ConfigureAwait(false);
+        var (queryVector, documentVectors) = await EmbedAsync(query, documents, cancellationToken).ConfigureAwait(false);
         var moved = new float[queryVector.Length];
         AddUnit(queryVector.Span, 1, moved);
         if (feedback.Count > 0)
@@ -62,6 +56,17 @@ public sealed class EmbeddingSimilaritySignal(IEmbeddingGenerator<string, Embedd
             var norm = TensorPrimitives.Norm(vector);
             if (norm > 0) TensorPrimitives.MultiplyAdd(vector, scale / norm, sum, sum);
         }
+    }
+
+    // Behind the caches the chain should have, both are lookups after the first call.
+    private async Task<(ReadOnlyMemory<float> Query, GeneratedEmbeddings<Embedding<float>> Documents)> EmbedAsync(
+        string query, IReadOnlyList<string> documents, CancellationToken cancellationToken)
+    {
+        var queryVector = (await _generator.GenerateAsync([query], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
+            .ConfigureAwait(false))[0].Vector;
+        var documentVectors = await _generator.GenerateAsync(documents, new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Document), cancellationToken)
+            .ConfigureAwait(false);
+        return (queryVector, documentVectors);
     }
 
     /// <inheritdoc />

@@ -19,14 +19,12 @@ namespace SkRerank.Reranking;
 public sealed partial class LateInteractionSignal : IRelevanceSignal, IDisposable
 {
     private const int ChunkSize = 64;
-    private const int QueryCacheSize = 64;
 
     private readonly IEmbeddingGenerator<string, TokenEmbedding> _generator;
     private readonly LateInteractionSignalOptions _options;
     private readonly ILogger _logger;
     private readonly string _modelId;
     private readonly ConcurrentDictionary<string, TokenMatrix> _documents = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Task<TokenEmbedding>> _queries = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _warmUp = new(1, 1);
     private volatile DocumentFrequencies? _frequencies;
 
@@ -57,7 +55,10 @@ public sealed partial class LateInteractionSignal : IRelevanceSignal, IDisposabl
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(documents);
         if (documents.Count == 0) return [];
-        var queryTokens = TokenMatrix.From(await QueryTokensAsync(query, cancellationToken).ConfigureAwait(false));
+        // No query cache here: the ONNX generator keeps its recent query runs, which also serve the same model's cosine.
+        var queryTokens = TokenMatrix.From((await _generator.GenerateAsync(
+                [query], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
+            .ConfigureAwait(false))[0]);
         var tokens = await DocumentTokensAsync(documents, cancellationToken).ConfigureAwait(false);
         var frequencies = _frequencies ?? DocumentFrequencies.Of(tokens.Select(t => t.Ids).ToList());
         var weights = TokenWeights(queryTokens, frequencies);
@@ -72,14 +73,6 @@ public sealed partial class LateInteractionSignal : IRelevanceSignal, IDisposabl
             scores[d] = MaxSim(queryTokens.Vectors, weights, document.Vectors, dimensions);
         }
         return scores;
-    }
-
-    /// <inheritdoc />
-    /// <remarks>Embeds the query's tokens into a small cache that <see cref="ScoreAsync"/> reads.</remarks>
-    public Task PrepareQueryAsync(string query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        return QueryTokensAsync(query, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -138,9 +131,6 @@ public sealed partial class LateInteractionSignal : IRelevanceSignal, IDisposabl
         }
     }
 
-    /// <summary>Forgets the query token vectors kept for <see cref="ScoreAsync"/> (benchmarks measure queries new to the process).</summary>
-    public void ClearQueryCache() => _queries.Clear();
-
     /// <summary>Releases the warm-up lock; the generator belongs to the caller.</summary>
     public void Dispose() => _warmUp.Dispose();
 
@@ -167,20 +157,6 @@ public sealed partial class LateInteractionSignal : IRelevanceSignal, IDisposabl
             weights[i] = (1 - share) / count + (idfSum > 0 ? share * idf[i] / idfSum : share / count);
         return weights;
     }
-
-    private Task<TokenEmbedding> QueryTokensAsync(string query, CancellationToken cancellationToken)
-    {
-        if (_queries.TryGetValue(query, out var pending) && !pending.IsFaulted && !pending.IsCanceled) return pending;
-        // A bounded cache: prepared queries are scored moments later, so the newest few are all that matter.
-        if (_queries.Count >= QueryCacheSize) _queries.Clear();
-        var task = EmbedQueryAsync(query, cancellationToken);
-        _queries[query] = task;
-        return task;
-    }
-
-    private async Task<TokenEmbedding> EmbedQueryAsync(string query, CancellationToken cancellationToken) =>
-        (await _generator.GenerateAsync([query], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
-            .ConfigureAwait(false))[0];
 
     private async Task<TokenMatrix[]> DocumentTokensAsync(IReadOnlyList<string> documents, CancellationToken cancellationToken)
     {

@@ -75,12 +75,12 @@ public sealed class SignalFusionReranker : IQueryPreparingReranker
     private double[] Fuse(double[][] perSignal, int count)
     {
         var fused = new double[count];
+        var standard = new double[count];
         for (var s = 0; s < perSignal.Length; s++)
         {
             var scores = perSignal[s];
             if (scores.Length != count)
                 throw new InvalidOperationException($"Signal '{_signals[s].Signal.Name}' returned {scores.Length} scores for {count} documents.");
-            var standard = new double[count];
             Lexical.ZScore.Standardize(scores, standard);
             for (var i = 0; i < fused.Length; i++) fused[i] += _signals[s].Weight * standard[i];
         }
