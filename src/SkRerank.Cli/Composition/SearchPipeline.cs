@@ -45,7 +45,7 @@ internal sealed class SearchPipeline : IAsyncDisposable
         var options = new MovieSearchOptions();
         foreach (var setup in _services.GetServices<IConfigureOptions<MovieSearchOptions>>()) setup.Configure(options);
         configure(options);
-        return new MovieSearchService(Collection, EmbeddingGenerator, Reranker, Catalog, Options.Create(options), LoggerFactory.CreateLogger<MovieSearchService>());
+        return new MovieSearchService(Collection, EmbeddingGenerator, Reranker, Catalog, Options.Create(options), LoggerFactory.CreateLogger<MovieSearchService>(), Search.SecondaryEmbeddingGenerator);
     }
 
     /// <summary>Builds and indexes a pipeline.</summary>

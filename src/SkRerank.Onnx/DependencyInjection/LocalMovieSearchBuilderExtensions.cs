@@ -35,6 +35,28 @@ public static class LocalMovieSearchBuilderExtensions
     }
 
     /// <summary>
+    /// Adds <paramref name="model"/> as the first stage's second model (<see cref="MovieSearchBuilder.UseSecondaryEmbeddingGenerator(IEmbeddingGenerator{string, Embedding{float}})"/>),
+    /// behind the same query and disk caches; a model the reranker also uses is loaded once, and a query it embeds for
+    /// the first stage is not embedded again by the reranker.
+    /// </summary>
+    /// <param name="builder">The movie search builder.</param>
+    /// <param name="model">Any ONNX embedding model, e.g. <see cref="OnnxEmbeddingModel.MiniLmL6V2"/>.</param>
+    /// <param name="cacheDirectory">Cache root; <see langword="null"/> uses <c>SKRERANK_CACHE_DIR</c>, else the user cache folder.</param>
+    /// <param name="cacheEmbeddings">Whether document vectors are kept on disk.</param>
+    /// <returns><paramref name="builder"/>.</returns>
+    public static MovieSearchBuilder UseLocalSecondaryEmbeddingGenerator(
+        this MovieSearchBuilder builder, OnnxEmbeddingModel model, string? cacheDirectory = null, bool cacheEmbeddings = true)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(model);
+        var resolved = InCacheDirectory(model, cacheDirectory);
+        var folder = cacheEmbeddings ? CacheDirectory.Resolve(cacheDirectory) : null;
+        AddModels(builder.Services);
+        builder.Services.AddSingleton(new LocalModelRequest(resolved, folder));
+        return builder.UseSecondaryEmbeddingGenerator(sp => Models(sp).Get(resolved, folder));
+    }
+
+    /// <summary>
     /// Reranks with the offline <see cref="LocalFusionReranker"/>: snowflake-arctic-embed-xs (int8 unless
     /// <paramref name="quantized"/> is false) and all-MiniLM-L6-v2 (float) cosines over every movie field with one round
     /// of pseudo-relevance feedback, BM25, and MaxSim over all-MiniLM-L6-v2's token vectors; it reranks

@@ -13,6 +13,14 @@ public sealed class LocalMovieSearchOptions
     public OnnxEmbeddingModel EmbeddingModel { get; set; } = OnnxEmbeddingModel.ArcticEmbedXsInt8;
 
     /// <summary>
+    /// A second first-stage model, whose ranking is fused with <see cref="EmbeddingModel"/>'s: all-MiniLM-L6-v2 by
+    /// default (<see cref="OnnxEmbeddingModel.MiniLmL6V2"/>, the model the reranker reads anyway, so its query embedding
+    /// is computed once for both stages). Two models miss different movies, which lifts first-stage recall (README,
+    /// "Relevance"). <see langword="null"/>, or the same model as <see cref="EmbeddingModel"/>, searches one model.
+    /// </summary>
+    public OnnxEmbeddingModel? SecondaryEmbeddingModel { get; set; } = OnnxEmbeddingModel.MiniLmL6V2;
+
+    /// <summary>
     /// Folder of the embedding cache (vectors are stored under its <c>embeddings</c> subfolder, as the CLI does);
     /// <see langword="null"/> uses <c>SKRERANK_CACHE_DIR</c>, else the user cache folder.
     /// </summary>

@@ -13,7 +13,7 @@ public static class LocalMovieSearchServiceCollectionExtensions
     /// Registers the movie search (see <see cref="MovieSearchServiceCollectionExtensions.AddMovieSearch"/>) on the
     /// offline defaults, the pipeline <c>skrerank</c> runs and the README measures:
     /// <see cref="LocalMovieSearchOptions.EmbeddingModel"/> behind a disk cache for the first stage (hybrid, BM25 fused
-    /// by weighted z-score), and the <see cref="LocalFusionReranker"/> (snowflake-arctic-embed-xs and all-MiniLM-L6-v2
+    /// by weighted z-score, fused with <see cref="LocalMovieSearchOptions.SecondaryEmbeddingModel"/>'s ranking), and the <see cref="LocalFusionReranker"/> (snowflake-arctic-embed-xs and all-MiniLM-L6-v2
     /// cosines over every movie field, plus BM25) for the second, as the movie search's own keyed components (an
     /// application's other embedding generators and rerankers are left alone). Models load on first use.
     /// </summary>
@@ -30,6 +30,8 @@ public static class LocalMovieSearchServiceCollectionExtensions
             // Every field: director and genres lift first-stage recall (README, "Relevance"), and the local reranker's
             // arctic signal (same model, same text) reuses the vectors instead of embedding every movie again.
             .Configure(o => o.EmbeddingFields = MovieTextFields.All);
+        if (options.SecondaryEmbeddingModel is { } secondary && secondary.ModelId != options.EmbeddingModel.ModelId)
+            builder.UseLocalSecondaryEmbeddingGenerator(secondary, options.CacheDirectory, options.CacheEmbeddings);
         if (options.Rerank)
         {
             builder.UseLocalReranker(options.CacheDirectory, options.CacheEmbeddings,

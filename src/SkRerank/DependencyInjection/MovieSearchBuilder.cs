@@ -22,6 +22,9 @@ public sealed class MovieSearchBuilder
     /// <summary>The key of the movie search's own components (embedding generator, collection, reranker).</summary>
     public const string ServiceKey = "SkRerank.MovieSearch";
 
+    /// <summary>The key of the movie search's second first-stage model (<see cref="UseSecondaryEmbeddingGenerator(Func{IServiceProvider, IEmbeddingGenerator{string, Embedding{float}}})"/>).</summary>
+    public const string SecondaryServiceKey = "SkRerank.MovieSearch.Secondary";
+
     internal MovieSearchBuilder(IServiceCollection services) => Services = services;
 
     /// <summary>The services the movie search is registered in.</summary>
@@ -51,6 +54,27 @@ public sealed class MovieSearchBuilder
     {
         ArgumentNullException.ThrowIfNull(factory);
         Services.AddKeyedSingleton(ServiceKey, (sp, _) => factory(sp));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a second model to the first stage: <see cref="Indexing.MovieIndexer"/> also embeds each movie with
+    /// <paramref name="generator"/> into <see cref="Movie.SecondaryEmbedding"/>, and each search fuses that model's ranking
+    /// with the first model's (<see cref="TwoStageSearchOptions{TRecord}.AdditionalVectors"/>). The collection must store
+    /// the property: the in-memory default and <c>UsePostgres</c> add it. The caller keeps ownership.
+    /// </summary>
+    public MovieSearchBuilder UseSecondaryEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> generator)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        Services.AddKeyedSingleton(SecondaryServiceKey, generator);
+        return this;
+    }
+
+    /// <summary>Adds the second first-stage model <paramref name="factory"/> creates (owned and disposed by the container).</summary>
+    public MovieSearchBuilder UseSecondaryEmbeddingGenerator(Func<IServiceProvider, IEmbeddingGenerator<string, Embedding<float>>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.AddKeyedSingleton(SecondaryServiceKey, (sp, _) => factory(sp));
         return this;
     }
 

@@ -53,7 +53,8 @@ public static class MovieSearchServiceCollectionExtensions
             ResolveReranker(sp),
             sp.GetRequiredService<MovieCatalog>(),
             sp.GetRequiredService<IOptions<MovieSearchOptions>>(),
-            sp.GetService<ILogger<MovieSearchService>>()));
+            sp.GetService<ILogger<MovieSearchService>>(),
+            ResolveSecondaryEmbeddingGenerator(sp) is { } secondary ? Traced(secondary, sp) : null));
         services.TryAddSingleton(sp => new MovieIndexer(
             ResolveCollection(sp),
             ResolveEmbeddingGenerator(sp),
@@ -62,6 +63,7 @@ public static class MovieSearchServiceCollectionExtensions
             sp.GetServices<IMovieIndexWarmUp>())
         {
             EmbeddingFields = sp.GetRequiredService<IOptions<MovieSearchOptions>>().Value.EmbeddingFields,
+            SecondaryEmbeddingGenerator = ResolveSecondaryEmbeddingGenerator(sp),
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMovieIndexWarmUp, RerankerWarmUp>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMovieIndexWarmUp, KeywordIndexWarmUp>());
@@ -79,6 +81,24 @@ public static class MovieSearchServiceCollectionExtensions
         ?? throw new InvalidOperationException(
             "The movie search needs an IEmbeddingGenerator<string, Embedding<float>>: use AddLocalMovieSearch() (SkRerank.Onnx) or " +
             "AddTogetherMovieSearch(), register one (e.g. AddOnnxEmbeddingGenerator, AddEmbeddingGenerator), or call UseEmbeddingGenerator on the builder AddMovieSearch returns.");
+
+    /// <summary>The movie search's second first-stage model, if one was chosen (keyed under <see cref="MovieSearchBuilder.SecondaryServiceKey"/> only).</summary>
+    internal static IEmbeddingGenerator<string, Embedding<float>>? ResolveSecondaryEmbeddingGenerator(IServiceProvider services) =>
+        services.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(MovieSearchBuilder.SecondaryServiceKey);
+
+    /// <summary>
+    /// The length of the second model's vectors, which a collection needs to store <see cref="Movie.SecondaryEmbedding"/>;
+    /// <see langword="null"/> without a second model.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The second model does not say its dimensions.</exception>
+    public static int? SecondaryEmbeddingDimensions(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (ResolveSecondaryEmbeddingGenerator(services) is not { } secondary) return null;
+        return secondary.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions
+            ?? throw new InvalidOperationException(
+                "The movie search's second embedding model does not report its dimensions (EmbeddingGeneratorMetadata.DefaultModelDimensions), so no collection can be sized for it.");
+    }
 
     /// <summary>
     /// The query side of the search's generator behind Microsoft.Extensions.AI's OpenTelemetry decorator, on the
@@ -105,10 +125,14 @@ public static class MovieSearchServiceCollectionExtensions
         // The collection embeds string search values without options; asymmetric models must see them as queries.
         var queryGenerator = new QueryEmbeddingGenerator(generator);
         var dimensions = generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
+        var secondaryDimensions = SecondaryEmbeddingDimensions(services);
+        var secondaryQueryGenerator = ResolveSecondaryEmbeddingGenerator(services) is { } secondary ? new QueryEmbeddingGenerator(secondary) : null;
         return new InMemoryVectorStoreCollection<int, Movie>("movies", new InMemoryCollectionOptions
         {
-            // Without known dimensions, the attribute on Movie.Embedding (384, the offline models) applies.
-            Definition = dimensions is { } d ? MovieCollectionDefinition.Create(d, queryGenerator) : null,
+            // Without known dimensions (and no second model), the attribute on Movie.Embedding (384, the offline models) applies.
+            Definition = dimensions is { } d ? MovieCollectionDefinition.Create(d, secondaryDimensions, queryGenerator, secondaryQueryGenerator)
+                : secondaryDimensions is not null ? MovieCollectionDefinition.Create(Movie.DefaultDimensions, secondaryDimensions, queryGenerator, secondaryQueryGenerator)
+                : null,
             EmbeddingGenerator = queryGenerator,
             // The hybrid first stage the README measures: BM25 fused by weighted z-score (see MovieSearchOptions.DefaultKeywordWeight).
             HybridFusion = HybridFusionMethod.WeightedZScore,

@@ -53,6 +53,13 @@ public sealed partial class MovieIndexer
     /// </summary>
     public MovieTextFields EmbeddingFields { get; init; } = MovieTextFields.Default;
 
+    /// <summary>
+    /// A second model that embeds the same text into <see cref="Movie.SecondaryEmbedding"/>, for a first stage that fuses
+    /// two models (<see cref="Search.TwoStageSearchOptions{TRecord}.AdditionalVectors"/>); <see langword="null"/> (the
+    /// default) leaves the property empty. The collection's definition must name the property.
+    /// </summary>
+    public IEmbeddingGenerator<string, Embedding<float>>? SecondaryEmbeddingGenerator { get; init; }
+
     private static bool IsDegenerate(ReadOnlySpan<float> vector)
     {
         var nonZero = false;
@@ -96,7 +103,8 @@ public sealed partial class MovieIndexer
         await _collection.EnsureCollectionExistsAsync(cancellationToken).ConfigureAwait(false);
         var texts = movies.Select(m => MovieText.Compose(m, EmbeddingFields)).ToArray();
         var vectors = new ReadOnlyMemory<float>[movies.Count];
-        var missing = await ReuseStoredVectorsAsync(movies, texts, vectors, cancellationToken).ConfigureAwait(false);
+        var secondaryVectors = SecondaryEmbeddingGenerator is null ? null : new ReadOnlyMemory<float>[movies.Count];
+        var missing = await ReuseStoredVectorsAsync(movies, texts, vectors, secondaryVectors, cancellationToken).ConfigureAwait(false);
         var fromStore = movies.Count - missing.Count;
 
         var options = new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Document);
@@ -107,28 +115,18 @@ public sealed partial class MovieIndexer
         {
             var count = Math.Min(chunkSize, missing.Count - start);
             var chunk = missing.Skip(start).Take(count).ToList();
-            var embeddings = await _embeddingGenerator.GenerateAsync(chunk.Select(i => texts[i]).ToList(), options, cancellationToken)
-                .ConfigureAwait(false);
-            if (embeddings.Count != count)
-                throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} vectors for {count} movies.");
-            for (var i = 0; i < count; i++)
-            {
-                var vector = embeddings[i].Vector;
-                var movie = movies[chunk[i]];
-                if (IsDegenerate(vector.Span))
-                    throw new DegenerateEmbeddingException(
-                        $"The embedding model returned an unusable vector (all zeros or not finite) for movie #{movie.Id} (\"{movie.Title}\"); " +
-                        "its similarity to any query is undefined. Check the embedding provider and model.");
-                vectors[chunk[i]] = vector;
-            }
+            var chunkTexts = chunk.Select(i => texts[i]).ToList();
+            await EmbedAsync(_embeddingGenerator, chunkTexts, chunk, movies, vectors, options, cancellationToken).ConfigureAwait(false);
+            if (SecondaryEmbeddingGenerator is not null)
+                await EmbedAsync(SecondaryEmbeddingGenerator, chunkTexts, chunk, movies, secondaryVectors!, options, cancellationToken).ConfigureAwait(false);
             progress?.Report(new IndexProgress(fromStore + start + count, movies.Count));
         }
 
         var dimensions = vectors.Length > 0 ? vectors[0].Length : 0;
-        if (vectors.Any(v => v.Length != dimensions))
+        if (vectors.Any(v => v.Length != dimensions) || (secondaryVectors is not null && secondaryVectors.Any(v => v.Length != secondaryVectors[0].Length)))
             throw new InvalidOperationException("The embedding generator returned vectors of different lengths.");
 
-        var records = movies.Select((m, i) => m.WithEmbedding(vectors[i])).ToList();
+        var records = movies.Select((m, i) => m.WithEmbeddings(vectors[i], secondaryVectors?[i])).ToList();
         await _collection.UpsertAsync(records, cancellationToken).ConfigureAwait(false);
         _catalog.Add(movies); // batches add up: director filters know every indexed movie
         // Warm-ups are independent (reranker models, keyword index): side by side on a multi-core machine.
@@ -142,18 +140,40 @@ public sealed partial class MovieIndexer
         return report;
     }
 
+    private static async Task EmbedAsync(
+        IEmbeddingGenerator<string, Embedding<float>> generator, List<string> texts, List<int> chunk, IReadOnlyList<Movie> movies,
+        ReadOnlyMemory<float>[] vectors, EmbeddingGenerationOptions options, CancellationToken cancellationToken)
+    {
+        var embeddings = await generator.GenerateAsync(texts, options, cancellationToken).ConfigureAwait(false);
+        if (embeddings.Count != texts.Count)
+            throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} vectors for {texts.Count} movies.");
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var vector = embeddings[i].Vector;
+            var movie = movies[chunk[i]];
+            if (IsDegenerate(vector.Span))
+                throw new DegenerateEmbeddingException(
+                    $"The embedding model returned an unusable vector (all zeros or not finite) for movie #{movie.Id} (\"{movie.Title}\"); " +
+                    "its similarity to any query is undefined. Check the embedding provider and model.");
+            vectors[chunk[i]] = vector;
+        }
+    }
+
     /// <summary>
     /// Copies the vectors of movies the collection already holds with the same embedded text into
     /// <paramref name="vectors"/>, so that re-indexing a persistent store (PostgreSQL, …) embeds nothing it holds; returns
     /// the indexes of the movies still to embed.
     /// </summary>
     private async Task<List<int>> ReuseStoredVectorsAsync(
-        IReadOnlyList<Movie> movies, string[] texts, ReadOnlyMemory<float>[] vectors, CancellationToken cancellationToken)
+        IReadOnlyList<Movie> movies, string[] texts, ReadOnlyMemory<float>[] vectors, ReadOnlyMemory<float>[]? secondaryVectors,
+        CancellationToken cancellationToken)
     {
         // Only a collection that vouches for its vectors' model, and only for that model: vectors of two models never mix.
         var storedModel = _collection.GetService(typeof(StoredEmbeddingModel)) as StoredEmbeddingModel;
         var model = _embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
-        if (storedModel is null || model is null || storedModel.ModelId != StoredEmbeddingModel.Describe(model, EmbeddingFields))
+        var secondaryModel = SecondaryEmbeddingGenerator?.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
+        if (storedModel is null || model is null || (SecondaryEmbeddingGenerator is not null && secondaryModel is null)
+            || storedModel.ModelId != StoredEmbeddingModel.Describe(model, EmbeddingFields, secondaryModel))
             return Enumerable.Range(0, movies.Count).ToList();
 
         var stored = new Dictionary<int, Movie>();
@@ -164,10 +184,17 @@ public sealed partial class MovieIndexer
         var missing = new List<int>();
         for (var i = 0; i < movies.Count; i++)
         {
-            if (stored.TryGetValue(movies[i].Id, out var movie) && movie.Embedding is { Length: > 0 } vector && MovieText.Compose(movie, EmbeddingFields) == texts[i])
+            if (stored.TryGetValue(movies[i].Id, out var movie) && movie.Embedding is { Length: > 0 } vector
+                && (secondaryVectors is null || movie.SecondaryEmbedding is { Length: > 0 })
+                && MovieText.Compose(movie, EmbeddingFields) == texts[i])
+            {
                 vectors[i] = vector;
+                if (secondaryVectors is not null) secondaryVectors[i] = movie.SecondaryEmbedding!.Value;
+            }
             else
+            {
                 missing.Add(i);
+            }
         }
         return missing;
     }

@@ -8,7 +8,7 @@ namespace SkRerank.Indexing;
 /// </summary>
 /// <param name="ModelId">
 /// The model id, as <c>EmbeddingGeneratorMetadata.DefaultModelId</c> names it, with the embedded fields when they are
-/// not the cookbook's (see <see cref="Describe"/>).
+/// not the cookbook's (see <see cref="Describe(string, Movies.MovieTextFields, string?)"/>).
 /// </param>
 public sealed record StoredEmbeddingModel(string ModelId)
 {
@@ -17,6 +17,15 @@ public sealed record StoredEmbeddingModel(string ModelId)
     /// for the cookbook's title + overview + tagline (what every earlier version embedded), else <c>model|fields</c>,
     /// so vectors of two texts are never mixed.
     /// </summary>
-    public static string Describe(string modelId, Movies.MovieTextFields fields) =>
-        fields == Movies.MovieTextFields.Default ? modelId : $"{modelId}|{fields}";
+    public static string Describe(string modelId, Movies.MovieTextFields fields) => Describe(modelId, fields, null);
+
+    /// <summary>
+    /// What a collection records for vectors of <paramref name="modelId"/> (and <see cref="Movies.Movie.SecondaryEmbedding"/>
+    /// vectors of <paramref name="secondaryModelId"/>, written <c>model+secondary</c>) over <paramref name="fields"/>.
+    /// </summary>
+    public static string Describe(string modelId, Movies.MovieTextFields fields, string? secondaryModelId)
+    {
+        var models = secondaryModelId is null ? modelId : $"{modelId}+{secondaryModelId}";
+        return fields == Movies.MovieTextFields.Default ? models : $"{models}|{fields}";
+    }
 }

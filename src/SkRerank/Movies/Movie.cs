@@ -39,11 +39,19 @@ public sealed class Movie
     /// <summary>
     /// The document embedding of <see cref="ToEmbeddingText"/>. The dimension in the attribute is the offline default;
     /// collections for other models pass a <see cref="VectorStoreCollectionDefinition"/> from
-    /// <see cref="MovieCollectionDefinition.Create"/>.
+    /// <see cref="MovieCollectionDefinition.Create(int, Microsoft.Extensions.AI.IEmbeddingGenerator?, string)"/>.
     /// </summary>
     [VectorStoreVector(DefaultDimensions, DistanceFunction = DistanceFunction.CosineSimilarity)]
     [JsonIgnore]
     public ReadOnlyMemory<float>? Embedding { get; set; }
+
+    /// <summary>
+    /// A second model's embedding of the same text, which the first stage fuses with <see cref="Embedding"/> (the offline
+    /// default stores all-MiniLM-L6-v2's here). It has no attribute: only a collection whose definition names it
+    /// (<see cref="MovieCollectionDefinition.Create(int, int?, Microsoft.Extensions.AI.IEmbeddingGenerator?, Microsoft.Extensions.AI.IEmbeddingGenerator?, string)"/>) stores it.
+    /// </summary>
+    [JsonIgnore]
+    public ReadOnlyMemory<float>? SecondaryEmbedding { get; set; }
 
     /// <summary>
     /// The text that is embedded for this movie: title, overview and tagline, each on its own line, skipping missing
@@ -52,7 +60,10 @@ public sealed class Movie
     public string ToEmbeddingText() => MovieText.Compose(this, MovieTextFields.Default);
 
     /// <summary>A copy of this movie (with its own genre list) carrying <paramref name="embedding"/>.</summary>
-    public Movie WithEmbedding(ReadOnlyMemory<float>? embedding) => new()
+    public Movie WithEmbedding(ReadOnlyMemory<float>? embedding) => WithEmbeddings(embedding, null);
+
+    /// <summary>A copy of this movie (with its own genre list) carrying both embeddings.</summary>
+    public Movie WithEmbeddings(ReadOnlyMemory<float>? embedding, ReadOnlyMemory<float>? secondaryEmbedding) => new()
     {
         Id = Id,
         Title = Title,
@@ -61,5 +72,6 @@ public sealed class Movie
         Genres = [.. Genres],
         Tagline = Tagline,
         Embedding = embedding,
+        SecondaryEmbedding = secondaryEmbedding,
     };
 }

@@ -17,10 +17,25 @@ public static class MovieCollectionDefinition
     public static VectorStoreCollectionDefinition Create(
         int dimensions,
         IEmbeddingGenerator? queryEmbeddingGenerator = null,
+        string distanceFunction = DistanceFunction.CosineSimilarity) =>
+        Create(dimensions, null, queryEmbeddingGenerator, null, distanceFunction);
+
+    /// <summary>Creates the definition, with <see cref="Movie.SecondaryEmbedding"/> when <paramref name="secondaryDimensions"/> is given.</summary>
+    /// <param name="dimensions">Length of the <see cref="Movie.Embedding"/> vectors.</param>
+    /// <param name="secondaryDimensions">Length of the <see cref="Movie.SecondaryEmbedding"/> vectors; <see langword="null"/> leaves the property out.</param>
+    /// <param name="queryEmbeddingGenerator">Embeds string search values for <see cref="Movie.Embedding"/> (the collection's default).</param>
+    /// <param name="secondaryQueryEmbeddingGenerator">Embeds string search values for <see cref="Movie.SecondaryEmbedding"/>.</param>
+    /// <param name="distanceFunction">One of <see cref="DistanceFunction"/>, for both vectors; cosine similarity by default.</param>
+    public static VectorStoreCollectionDefinition Create(
+        int dimensions,
+        int? secondaryDimensions,
+        IEmbeddingGenerator? queryEmbeddingGenerator = null,
+        IEmbeddingGenerator? secondaryQueryEmbeddingGenerator = null,
         string distanceFunction = DistanceFunction.CosineSimilarity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
-        return new VectorStoreCollectionDefinition
+        if (secondaryDimensions is { } secondary) ArgumentOutOfRangeException.ThrowIfLessThan(secondary, 1, nameof(secondaryDimensions));
+        var definition = new VectorStoreCollectionDefinition
         {
             EmbeddingGenerator = queryEmbeddingGenerator,
             Properties =
@@ -37,5 +52,14 @@ public static class MovieCollectionDefinition
                 },
             ],
         };
+        if (secondaryDimensions is { } size)
+        {
+            definition.Properties.Add(new VectorStoreVectorProperty(nameof(Movie.SecondaryEmbedding), typeof(ReadOnlyMemory<float>?), size)
+            {
+                DistanceFunction = distanceFunction,
+                EmbeddingGenerator = secondaryQueryEmbeddingGenerator,
+            });
+        }
+        return definition;
     }
 }

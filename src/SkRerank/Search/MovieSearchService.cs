@@ -31,20 +31,26 @@ public sealed class MovieSearchService
     /// <param name="catalog">Resolves filter values case-insensitively; may be empty.</param>
     /// <param name="options">Search settings.</param>
     /// <param name="logger">Receives a warning when the reranker fails.</param>
+    /// <param name="secondaryEmbeddingGenerator">
+    /// A second model whose query embedding is searched against <see cref="Movie.SecondaryEmbedding"/> and fused with the
+    /// first stage's own ranking (<see cref="Indexing.MovieIndexer"/> must have indexed with it); <see langword="null"/> searches one model.
+    /// </param>
     public MovieSearchService(
         VectorStoreCollection<int, Movie> collection,
         IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
         IReranker? reranker,
         MovieCatalog catalog,
         IOptions<MovieSearchOptions> options,
-        ILogger<MovieSearchService>? logger = null)
+        ILogger<MovieSearchService>? logger = null,
+        IEmbeddingGenerator<string, Embedding<float>>? secondaryEmbeddingGenerator = null)
     {
         ArgumentNullException.ThrowIfNull(collection);
         EmbeddingGenerator = embeddingGenerator ?? throw new ArgumentNullException(nameof(embeddingGenerator));
         _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
         _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
         var rerankFields = _options.RerankFields;
-        _search = new TwoStageSearch<int, Movie>(collection, embeddingGenerator, reranker, new TwoStageSearchOptions<Movie>
+        SecondaryEmbeddingGenerator = secondaryEmbeddingGenerator;
+        var searchOptions = new TwoStageSearchOptions<Movie>
         {
             Candidates = _options.Candidates,
             TopN = _options.TopN,
@@ -57,7 +63,15 @@ public sealed class MovieSearchService
             // Embeddings and BM25 cannot read "not X" (QueryExclusion); the reranker sees the whole query, since
             // model-based rerankers do read negation.
             FirstStageQuery = QueryExclusion.Wanted,
-        }, (ILogger?)logger ?? NullLogger.Instance);
+            RecordKey = movie => movie.Id,
+        };
+        if (secondaryEmbeddingGenerator is not null)
+        {
+            // Two vector properties: each ranking names its own. Equal weights: each model's ranking counts as much.
+            searchOptions.VectorProperty = movie => movie.Embedding;
+            searchOptions.AdditionalVectors.Add(new FirstStageVector<Movie>(secondaryEmbeddingGenerator, movie => movie.SecondaryEmbedding));
+        }
+        _search = new TwoStageSearch<int, Movie>(collection, embeddingGenerator, reranker, searchOptions, (ILogger?)logger ?? NullLogger.Instance);
     }
 
     /// <summary>The largest candidate pool (and top_n) a search may ask for.</summary>
@@ -77,6 +91,9 @@ public sealed class MovieSearchService
 
     /// <summary>Embeds queries (and, through <see cref="Indexing.MovieIndexer"/>, movies) for the first stage.</summary>
     public IEmbeddingGenerator<string, Embedding<float>> EmbeddingGenerator { get; }
+
+    /// <summary>The second model of a first stage that fuses two (<see cref="Movie.SecondaryEmbedding"/>), if any.</summary>
+    public IEmbeddingGenerator<string, Embedding<float>>? SecondaryEmbeddingGenerator { get; }
 
     /// <summary>The searched collection.</summary>
     public VectorStoreCollection<int, Movie> Collection => _search.Collection;

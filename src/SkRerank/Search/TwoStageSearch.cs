@@ -53,6 +53,10 @@ public sealed class TwoStageSearch<TKey, TRecord>
             throw new ArgumentException(
                 $"A reranker needs the text of each {typeof(TRecord).Name}: set {nameof(TwoStageSearchOptions<TRecord>.RerankText)} in the options (e.g. r => r.Title + \"\\n\" + r.Body).",
                 nameof(options));
+        if (options.AdditionalVectors.Count > 0 && options.RecordKey is null)
+            throw new ArgumentException(
+                $"Fusing first-stage rankings needs to know which hits are the same {typeof(TRecord).Name}: set {nameof(TwoStageSearchOptions<TRecord>.RecordKey)} in the options (e.g. r => r.Id).",
+                nameof(options));
         _reranker = reranker;
         _logger = logger ?? NullLogger.Instance;
         _hybrid = collection.GetService(typeof(IKeywordHybridSearchable<TRecord>)) as IKeywordHybridSearchable<TRecord>;
@@ -111,13 +115,13 @@ public sealed class TwoStageSearch<TKey, TRecord>
         var started = Stopwatch.GetTimestamp();
 
         ReadOnlyMemory<float> queryVector;
+        var additionalVectors = new ReadOnlyMemory<float>[_options.AdditionalVectors.Count];
         var clock = Stopwatch.StartNew();
         using (SkRerankTelemetry.ActivitySource.StartActivity(SkRerankTelemetry.Spans.EmbedQuery))
         {
-            var embeddings = await _embeddingGenerator
-                .GenerateAsync([firstStageQuery], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
-                .ConfigureAwait(false);
-            queryVector = embeddings[0].Vector;
+            queryVector = await EmbedQueryAsync(_embeddingGenerator, firstStageQuery, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < additionalVectors.Length; i++)
+                additionalVectors[i] = await EmbedQueryAsync(_options.AdditionalVectors[i].EmbeddingGenerator, firstStageQuery, cancellationToken).ConfigureAwait(false);
         }
         var embedMs = clock.Elapsed.TotalMilliseconds;
         RecordStage("embed_query", embedMs);
@@ -126,7 +130,10 @@ public sealed class TwoStageSearch<TKey, TRecord>
         IReadOnlyList<TwoStageCandidate<TRecord>> candidates;
         using (var firstStage = SkRerankTelemetry.ActivitySource.StartActivity(SkRerankTelemetry.Spans.FirstStage))
         {
-            candidates = await RetrieveAsync(hybrid, firstStageQuery, queryVector, candidateCount, request.Filter, cancellationToken).ConfigureAwait(false);
+            candidates = additionalVectors.Length == 0
+                ? await RetrieveAsync(hybrid, firstStageQuery, queryVector, candidateCount, request.Filter, cancellationToken).ConfigureAwait(false)
+                : await RetrieveFusedAsync(hybrid, firstStageQuery, queryVector, additionalVectors, candidateCount, request.Filter, cancellationToken).ConfigureAwait(false);
+            firstStage?.SetTag(SkRerankTelemetry.Attributes.FirstStageRankings, 1 + additionalVectors.Length);
             firstStage?.SetTag(SkRerankTelemetry.Attributes.Candidates, candidates.Count);
         }
         var searchMs = clock.Elapsed.TotalMilliseconds;
@@ -214,7 +221,46 @@ public sealed class TwoStageSearch<TKey, TRecord>
         }
     }
 
+    private static async Task<ReadOnlyMemory<float>> EmbedQueryAsync(
+        IEmbeddingGenerator<string, Embedding<float>> generator, string query, CancellationToken cancellationToken)
+    {
+        var embeddings = await generator
+            .GenerateAsync([query], new EmbeddingGenerationOptions().WithInputType(EmbeddingInputType.Query), cancellationToken)
+            .ConfigureAwait(false);
+        return embeddings[0].Vector;
+    }
+
     private async Task<IReadOnlyList<TwoStageCandidate<TRecord>>> RetrieveAsync(
+        IKeywordHybridSearchable<TRecord>? hybrid, string query, ReadOnlyMemory<float> queryVector, int top,
+        Expression<Func<TRecord, bool>>? filter, CancellationToken cancellationToken)
+    {
+        var hits = await SearchOwnRankingAsync(hybrid, query, queryVector, top, filter, cancellationToken).ConfigureAwait(false);
+        return hits.Select((hit, i) => new TwoStageCandidate<TRecord>(hit.Record, hit.Score, i + 1)).ToList();
+    }
+
+    /// <summary>The search's own ranking and each additional vector ranking, read deeper than the pool, then fused.</summary>
+    private async Task<IReadOnlyList<TwoStageCandidate<TRecord>>> RetrieveFusedAsync(
+        IKeywordHybridSearchable<TRecord>? hybrid, string query, ReadOnlyMemory<float> queryVector, ReadOnlyMemory<float>[] additionalVectors,
+        int top, Expression<Func<TRecord, bool>>? filter, CancellationToken cancellationToken)
+    {
+        var depth = Math.Max(top * _options.FusionDepthFactor, TwoStageSearchOptions<TRecord>.MinFusionDepth);
+        var rankings = new List<FirstStageFusion.Ranking<TRecord>>(1 + additionalVectors.Length)
+        {
+            new(await SearchOwnRankingAsync(hybrid, query, queryVector, depth, filter, cancellationToken).ConfigureAwait(false), 1),
+        };
+        for (var i = 0; i < additionalVectors.Length; i++)
+        {
+            var additional = _options.AdditionalVectors[i];
+            var hits = _collection.SearchAsync(additionalVectors[i], depth,
+                new VectorSearchOptions<TRecord> { Filter = filter, VectorProperty = additional.VectorProperty }, cancellationToken);
+            rankings.Add(new(await ReadAsync(hits, depth).ConfigureAwait(false), additional.Weight));
+        }
+        return FirstStageFusion.Fuse(rankings, _options.RecordKey!, top)
+            .Select((hit, i) => new TwoStageCandidate<TRecord>(hit.Record, hit.Score, i + 1))
+            .ToList();
+    }
+
+    private async Task<List<(TRecord Record, double Score)>> SearchOwnRankingAsync(
         IKeywordHybridSearchable<TRecord>? hybrid, string query, ReadOnlyMemory<float> queryVector, int top,
         Expression<Func<TRecord, bool>>? filter, CancellationToken cancellationToken)
     {
@@ -223,17 +269,21 @@ public sealed class TwoStageSearch<TKey, TRecord>
         {
             var keywords = query.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             hits = hybrid.HybridSearchAsync(queryVector, keywords, top,
-                new HybridSearchOptions<TRecord> { Filter = filter, AdditionalProperty = _options.KeywordProperty }, cancellationToken);
+                new HybridSearchOptions<TRecord> { Filter = filter, AdditionalProperty = _options.KeywordProperty, VectorProperty = _options.VectorProperty },
+                cancellationToken);
         }
         else
         {
-            hits = _collection.SearchAsync(queryVector, top, new VectorSearchOptions<TRecord> { Filter = filter }, cancellationToken);
+            hits = _collection.SearchAsync(queryVector, top, new VectorSearchOptions<TRecord> { Filter = filter, VectorProperty = _options.VectorProperty }, cancellationToken);
         }
+        return await ReadAsync(hits, top).ConfigureAwait(false);
+    }
 
-        var candidates = new List<TwoStageCandidate<TRecord>>(top);
-        await foreach (var hit in hits.ConfigureAwait(false))
-            candidates.Add(new TwoStageCandidate<TRecord>(hit.Record, hit.Score ?? 0, candidates.Count + 1));
-        return candidates;
+    private static async Task<List<(TRecord Record, double Score)>> ReadAsync(IAsyncEnumerable<VectorSearchResult<TRecord>> hits, int capacity)
+    {
+        var list = new List<(TRecord Record, double Score)>(capacity);
+        await foreach (var hit in hits.ConfigureAwait(false)) list.Add((hit.Record, hit.Score ?? 0));
+        return list;
     }
 
     private static IReadOnlyList<TwoStageResult<TRecord>> FirstStageResults(IReadOnlyList<TwoStageCandidate<TRecord>> candidates, int topN) =>

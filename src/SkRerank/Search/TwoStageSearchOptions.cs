@@ -61,4 +61,33 @@ public sealed class TwoStageSearchOptions<TRecord>
     /// <see langword="null"/> lets the collection choose (the in-memory store searches every full-text property).
     /// </summary>
     public Expression<Func<TRecord, object?>>? KeywordProperty { get; set; }
+
+    /// <summary>
+    /// The vector property the first stage's own ranking searches, where the record has more than one;
+    /// <see langword="null"/> lets the collection choose (its only vector property).
+    /// </summary>
+    public Expression<Func<TRecord, object?>>? VectorProperty { get; set; }
+
+    /// <summary>
+    /// More dense rankings the first stage fuses with its own (weighted z-score, see <see cref="FirstStageVector{TRecord}"/>),
+    /// e.g. a second model's embeddings of the same records. Empty by default: the first stage is one search.
+    /// </summary>
+    public IList<FirstStageVector<TRecord>> AdditionalVectors { get; } = new List<FirstStageVector<TRecord>>();
+
+    /// <summary>
+    /// Identifies a record across the first stage's rankings (each search returns its own instances), e.g.
+    /// <c>r => r.Id</c>. Required with <see cref="AdditionalVectors"/>.
+    /// </summary>
+    public Func<TRecord, object>? RecordKey { get; set; }
+
+    /// <summary>
+    /// How deep each first-stage ranking is read before fusion, as a multiple of the candidates asked for (at least
+    /// <see cref="MinFusionDepth"/>); only used with <see cref="AdditionalVectors"/>. A record one model ranks low can
+    /// still reach the candidates when the other ranks it high.
+    /// </summary>
+    [Range(1, 20)]
+    public int FusionDepthFactor { get; set; } = 2;
+
+    /// <summary>The fewest hits each first-stage ranking is read to before fusion.</summary>
+    public const int MinFusionDepth = 100;
 }

@@ -48,6 +48,8 @@ public static class SkRerankTelemetry
         public const string RerankDocuments = "skrerank.rerank.documents";
         /// <summary>The first stage's mode (vector or hybrid).</summary>
         public const string FirstStageMode = "skrerank.first_stage.mode";
+        /// <summary>How many rankings the first stage fused (1, or more with <see cref="Search.TwoStageSearchOptions{TRecord}.AdditionalVectors"/>).</summary>
+        public const string FirstStageRankings = "skrerank.first_stage.rankings";
     }
 
     /// <summary>Instrument names.</summary>
