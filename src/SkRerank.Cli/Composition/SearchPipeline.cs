@@ -109,8 +109,9 @@ internal sealed class SearchPipeline : IAsyncDisposable
         var indexer = provider.GetRequiredService<MovieIndexer>();
         var diskCache = generator.GetService<DiskCachingEmbeddingGenerator>();
         var modelId = generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
+        var secondModelId = search.SecondaryEmbeddingGenerator?.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
         var progress = settings.ShowProgress && (diskCache is null || diskCache.Count < movies.Count)
-            ? new Output.ProgressBar($"Embedding {movies.Count} movies ({modelId})", progressWriter)
+            ? new Output.ProgressBar($"Embedding {movies.Count} movies ({modelId}{(secondModelId is null ? "" : " and " + secondModelId)})", progressWriter)
             : null;
         using var warmUpProgress = settings.ShowProgress && settings.EffectiveReranker == "local"
             ? new Output.ProgressBar("Preparing the reranker (all-MiniLM-L6-v2 reads every movie: its vector and its token vectors)", progressWriter, showAfter: Output.SlowPhase.Threshold)
@@ -127,7 +128,8 @@ internal sealed class SearchPipeline : IAsyncDisposable
             Search = search,
             IndexReport = report,
             FirstStageName = (search.Options.FirstStage == FirstStageMode.Hybrid ? "hybrid BM25 + " : "vector search, ")
-                             + (modelId ?? settings.EffectiveEmbeddings),
+                             + (modelId ?? settings.EffectiveEmbeddings)
+                             + (secondModelId is null ? "" : " + " + secondModelId),
         };
         pipeline._services = provider;
         pipeline._owned.AddRange(owned);

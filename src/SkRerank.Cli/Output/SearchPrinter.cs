@@ -86,7 +86,7 @@ internal static class SearchPrinter
         foreach (var line in Wrap($"Query: {TerminalText.Neutralize(response.Query)}", width)) writer.WriteLine(line);
         var firstScore = firstStageName.StartsWith("hybrid", StringComparison.Ordinal)
             ? "score = dense + BM25 fused z-score"
-            : "score = cosine similarity";
+            : firstStageName.Contains(" + ", StringComparison.Ordinal) ? "score = the models' cosines fused by z-score" : "score = cosine similarity";
         foreach (var line in Wrap($"Stage 1: {firstStageName}; {response.Candidates.Count} candidates, {firstScore}", width)) writer.WriteLine(line);
         var secondHeader = response.Reranked
             ? $"Stage 2: {ModelNames.Reranker(response.Reranker)}; top {response.Results.Count}, score = {ModelNames.RelevanceLabel(response.Reranker)}"

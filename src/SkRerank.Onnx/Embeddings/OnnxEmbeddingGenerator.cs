@@ -36,6 +36,12 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     // Taken once, and bounded: a pooled request that never comes costs at most this many vectors.
     private readonly ConcurrentDictionary<string, float[]> _pooledFromTokenRuns = new(StringComparer.Ordinal);
     private const int PooledFromTokenRunsCapacity = 16_384;
+    // The other way round: once a token view exists (a late-interaction reranker reads this model), a pooled document
+    // run (a first stage indexing with this model) keeps its token vectors for the token request that follows, so
+    // indexing reads each document once. Half precision, taken once, bounded like the pooled ones.
+    private readonly ConcurrentDictionary<string, TokenEmbedding> _tokensFromPooledRuns = new(StringComparer.Ordinal);
+    private const int TokensFromPooledRunsCapacity = 4_096;
+    private volatile bool _hasTokenView;
     private int _disposed;
 
     /// <summary>Loads <paramref name="model"/> into a new inference session.</summary>
@@ -137,8 +143,15 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
         if (toRun.Count > 0)
         {
-            var (ran, _) = await RunAsync(toRun.Select(i => sequences[i]).ToArray(), 0, tokens: false, cancellationToken).ConfigureAwait(false);
+            var keepTokens = _hasTokenView && toRun.Count <= TokensFromPooledRunsCapacity;
+            var (ran, tokens) = await RunAsync(toRun.Select(i => sequences[i]).ToArray(), keepTokens ? PrefixTokens(prefix) : 0, keepTokens, cancellationToken)
+                .ConfigureAwait(false);
             for (var k = 0; k < toRun.Count; k++) vectors[toRun[k]] = ran[k];
+            if (tokens is not null)
+            {
+                if (_tokensFromPooledRuns.Count + toRun.Count > TokensFromPooledRunsCapacity) _tokensFromPooledRuns.Clear();
+                for (var k = 0; k < toRun.Count; k++) _tokensFromPooledRuns[prefix + "\n" + texts[toRun[k]]] = tokens[k];
+            }
         }
         var createdAt = DateTimeOffset.UtcNow;
         var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Length)
@@ -158,7 +171,11 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <see cref="TokenEmbedding"/>), from the same inference session: the input of late-interaction scoring.
     /// Disposing the view does nothing; this generator owns the session.
     /// </summary>
-    public IEmbeddingGenerator<string, TokenEmbedding> AsTokenEmbeddingGenerator() => new OnnxTokenEmbeddingGenerator(this);
+    public IEmbeddingGenerator<string, TokenEmbedding> AsTokenEmbeddingGenerator()
+    {
+        _hasTokenView = true;
+        return new OnnxTokenEmbeddingGenerator(this);
+    }
 
     /// <summary>The token vectors of each text, unit length, without special tokens and the input type's prefix.</summary>
     internal async Task<TokenEmbedding[]> GenerateTokenEmbeddingsAsync(
@@ -170,14 +187,26 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
                     ?? throw new NotSupportedException($"{Model.ModelId} outputs pooled sentence vectors only, not token vectors.")];
 
         var prefix = PrefixFor(inputType);
-        var sequences = new EncodedSequence[texts.Count];
-        for (var i = 0; i < sequences.Length; i++)
-            sequences[i] = Encode(texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts)), prefix);
+        var result = new TokenEmbedding[texts.Count];
+        var toRun = new List<int>(texts.Count);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var text = texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts));
+            if (!_tokensFromPooledRuns.IsEmpty && _tokensFromPooledRuns.TryRemove(prefix + "\n" + text, out var kept)) result[i] = kept;
+            else toRun.Add(i);
+        }
+        if (toRun.Count == 0) return result;
+
+        var sequences = toRun.Select(i => Encode(texts[i], prefix)).ToArray();
         var (pooled, tokens) = await RunAsync(sequences, PrefixTokens(prefix), tokens: true, cancellationToken).ConfigureAwait(false);
         if (tokens is null) throw new NotSupportedException($"{Model.ModelId} outputs pooled sentence vectors only, not token vectors.");
-        if (_pooledFromTokenRuns.Count + texts.Count > PooledFromTokenRunsCapacity) _pooledFromTokenRuns.Clear();
-        for (var i = 0; i < texts.Count; i++) _pooledFromTokenRuns[prefix + "\n" + texts[i]] = pooled[i];
-        return tokens;
+        if (_pooledFromTokenRuns.Count + toRun.Count > PooledFromTokenRunsCapacity) _pooledFromTokenRuns.Clear();
+        for (var k = 0; k < toRun.Count; k++)
+        {
+            _pooledFromTokenRuns[prefix + "\n" + texts[toRun[k]]] = pooled[k];
+            result[toRun[k]] = tokens[k];
+        }
+        return result;
     }
 
     /// <inheritdoc />
@@ -203,6 +232,9 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
     /// <summary>How many pooled vectors from token runs wait for a pooled request (tests).</summary>
     internal int PendingPooledVectors => _pooledFromTokenRuns.Count;
+
+    /// <summary>How many token vectors from pooled document runs wait for a token request (tests).</summary>
+    internal int PendingTokenVectors => _tokensFromPooledRuns.Count;
 
     /// <summary>Forgets the recent query runs (benchmarks measure queries new to the process).</summary>
     internal void ClearRecentQueries() => _recentQueries.Clear();

@@ -68,4 +68,38 @@ public sealed class OnnxTokenEmbeddingTests(EmbeddingModelsFixture models) : ICl
         // The same vectors a pooled pass computes, within float noise of a different batch.
         for (var i = 0; i < texts.Length; i++) Vectors.AssertClose(separately[i].Vector.Span, reused[i].Vector.Span, 1e-5f);
     }
+
+    [Fact]
+    public async Task Documents_embedded_pooled_after_a_token_view_exists_keep_their_token_vectors_for_the_next_token_request()
+    {
+        using var generator = new OnnxEmbeddingGenerator(OnnxEmbeddingModel.MiniLmL6V2);
+        string[] texts = [$"a detective hunts a masked vigilante {Guid.NewGuid()}", $"two rival magicians {Guid.NewGuid()}"];
+        var separately = await models.MiniLm.AsTokenEmbeddingGenerator().GenerateAsync(texts, As(EmbeddingInputType.Document));
+        var view = generator.AsTokenEmbeddingGenerator();
+
+        // A first stage indexing with the model the late-interaction reranker reads: one pass serves both.
+        _ = await generator.GenerateAsync(texts, As(EmbeddingInputType.Document));
+        Assert.Equal(2, generator.PendingTokenVectors);
+        var reused = await view.GenerateAsync(texts, As(EmbeddingInputType.Document));
+        Assert.Equal(0, generator.PendingTokenVectors);
+        Assert.Equal(0, generator.PendingPooledVectors);
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            Assert.Equal(separately[i].TokenIds, reused[i].TokenIds);
+            var expected = separately[i].Vectors.ToArray().Select(h => (float)h).ToArray();
+            var actual = reused[i].Vectors.ToArray().Select(h => (float)h).ToArray();
+            Vectors.AssertClose(expected, actual, 1e-2f);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_token_view_pooled_runs_keep_no_token_vectors()
+    {
+        using var generator = new OnnxEmbeddingGenerator(OnnxEmbeddingModel.MiniLmL6V2);
+
+        _ = await generator.GenerateAsync(["a quiet film about a lighthouse keeper"], As(EmbeddingInputType.Document));
+
+        Assert.Equal(0, generator.PendingTokenVectors);
+    }
 }
