@@ -30,7 +30,8 @@ public static class LocalMovieSearchServiceCollectionExtensions
             // Every field: director and genres lift first-stage recall (README, "Relevance"), and the local reranker's
             // arctic signal (same model, same text) reuses the vectors instead of embedding every movie again.
             .Configure(o => o.EmbeddingFields = MovieTextFields.All);
-        if (options.SecondaryEmbeddingModel is { } secondary && secondary.ModelId != options.EmbeddingModel.ModelId)
+        // A second model must be another model: the int8 and float variants of one model rank alike.
+        if (options.SecondaryEmbeddingModel is { } secondary && BaseModelId(secondary) != BaseModelId(options.EmbeddingModel))
             builder.UseLocalSecondaryEmbeddingGenerator(secondary, options.CacheDirectory, options.CacheEmbeddings);
         if (options.Rerank)
         {
@@ -39,4 +40,7 @@ public static class LocalMovieSearchServiceCollectionExtensions
         }
         return builder;
     }
+
+    private static string BaseModelId(OnnxEmbeddingModel model) =>
+        model.IsQuantized && model.ModelId.EndsWith("-int8", StringComparison.Ordinal) ? model.ModelId[..^"-int8".Length] : model.ModelId;
 }

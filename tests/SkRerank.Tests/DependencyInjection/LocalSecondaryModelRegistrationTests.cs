@@ -33,4 +33,8 @@ public sealed class LocalSecondaryModelRegistrationTests
     [Fact]
     public void The_same_model_twice_searches_one_model() =>
         Assert.Null(SecondaryModel(o => o.EmbeddingModel = OnnxEmbeddingModel.MiniLmL6V2));
+
+    [Fact]
+    public void The_int8_variant_of_the_second_model_counts_as_the_same_model() =>
+        Assert.Null(SecondaryModel(o => o.EmbeddingModel = OnnxEmbeddingModel.MiniLmL6V2Int8));
 }
