@@ -54,13 +54,15 @@ var report = await kernel.Services.GetRequiredService<MovieIndexer>().IndexAsync
 Console.WriteLine($"Indexed {report.Count} movies ({report.Embedded} embedded, {report.FromCache} from the cache), {report.Dimensions}-d vectors, in {report.Elapsed.TotalSeconds:0.0} s");
 
 // 4. Stage 1: vector search for the 25 nearest movies. We let the reranker score all 25 (TopN = 25) so that the
-//    chart below can show every candidate; its top 5 are the answer.
+//    chart below can show every candidate; its top 5 are the answer. Offline, two models search (arctic-embed-xs and
+//    all-MiniLM-L6-v2) and their rankings are fused by z-score; on Together, bge-base's cosine, as in the cookbook.
 const string query = "super hero mystery action movie about bats";
 var search = kernel.Services.GetRequiredService<MovieSearchService>();
+var scoreName = search.SecondaryEmbeddingGenerator is null ? "cosine" : "fused z";
 var response = await search.SearchAsync(new MovieSearchRequest { Query = query, Candidates = 25, TopN = 25 });
 Console.WriteLine($"\nQuery: {query}\n\nStage 1, vector search top 25 ({response.Timings.EmbedMs + response.Timings.SearchMs:0} ms):");
 foreach (var candidate in response.Candidates)
-    Console.WriteLine($"  {candidate.Rank,2}. {candidate.Movie.Title,-50} cosine {candidate.VectorScore:0.000}");
+    Console.WriteLine($"  {candidate.Rank,2}. {candidate.Movie.Title,-50} {scoreName} {candidate.VectorScore:0.000}");
 
 // 5. Stage 2: the reranker scores the candidates again and keeps the best 5. Offline that is the local fusion reranker
 //    (two embedding models over every movie field, BM25 and MaxSim over MiniLM's token vectors: not a cross-encoder);
