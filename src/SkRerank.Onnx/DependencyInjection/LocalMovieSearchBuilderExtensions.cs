@@ -26,12 +26,7 @@ public static class LocalMovieSearchBuilderExtensions
         this MovieSearchBuilder builder, OnnxEmbeddingModel model, string? cacheDirectory = null, bool cacheEmbeddings = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(model);
-        var resolved = InCacheDirectory(model, cacheDirectory);
-        var folder = cacheEmbeddings ? CacheDirectory.Resolve(cacheDirectory) : null;
-        AddModels(builder.Services);
-        builder.Services.AddSingleton(new LocalModelRequest(resolved, folder));
-        return builder.UseEmbeddingGenerator(sp => Models(sp).Get(resolved, folder));
+        return builder.UseEmbeddingGenerator(SharedGenerator(builder, model, cacheDirectory, cacheEmbeddings));
     }
 
     /// <summary>
@@ -48,12 +43,7 @@ public static class LocalMovieSearchBuilderExtensions
         this MovieSearchBuilder builder, OnnxEmbeddingModel model, string? cacheDirectory = null, bool cacheEmbeddings = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(model);
-        var resolved = InCacheDirectory(model, cacheDirectory);
-        var folder = cacheEmbeddings ? CacheDirectory.Resolve(cacheDirectory) : null;
-        AddModels(builder.Services);
-        builder.Services.AddSingleton(new LocalModelRequest(resolved, folder));
-        return builder.UseSecondaryEmbeddingGenerator(sp => Models(sp).Get(resolved, folder));
+        return builder.UseSecondaryEmbeddingGenerator(SharedGenerator(builder, model, cacheDirectory, cacheEmbeddings));
     }
 
     /// <summary>
@@ -109,6 +99,18 @@ public static class LocalMovieSearchBuilderExtensions
     /// <summary>Loads and runs once every local model registered in <paramref name="services"/>, side by side (start-up).</summary>
     internal static Task LoadLocalModelsAsync(IServiceProvider services, CancellationToken cancellationToken = default) =>
         services.GetKeyedService<LocalEmbeddingModels>(LocalEmbeddingModels.ServiceKey)?.LoadAllAsync(cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>Asks for <paramref name="model"/> to be loaded at start-up and returns its container-wide generator.</summary>
+    private static Func<IServiceProvider, IEmbeddingGenerator<string, Embedding<float>>> SharedGenerator(
+        MovieSearchBuilder builder, OnnxEmbeddingModel model, string? cacheDirectory, bool cacheEmbeddings)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var resolved = InCacheDirectory(model, cacheDirectory);
+        var folder = cacheEmbeddings ? CacheDirectory.Resolve(cacheDirectory) : null;
+        AddModels(builder.Services);
+        builder.Services.AddSingleton(new LocalModelRequest(resolved, folder));
+        return sp => Models(sp).Get(resolved, folder);
+    }
 
     // The shared int8 instances quantize into the default cache folder; a registration's own folder is the one to use.
     private static OnnxEmbeddingModel InCacheDirectory(OnnxEmbeddingModel model, string? cacheDirectory) =>
