@@ -91,7 +91,7 @@ public static class MovieSearchServiceCollectionExtensions
     /// <see langword="null"/> without a second model.
     /// </summary>
     /// <exception cref="InvalidOperationException">The second model does not say its dimensions.</exception>
-    public static int? SecondaryEmbeddingDimensions(IServiceProvider services)
+    internal static int? SecondaryEmbeddingDimensions(IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
         if (ResolveSecondaryEmbeddingGenerator(services) is not { } secondary) return null;
