@@ -128,6 +128,8 @@ public sealed partial class MovieIndexer
 
         var records = movies.Select((m, i) => m.WithEmbeddings(vectors[i], secondaryVectors?[i])).ToList();
         await _collection.UpsertAsync(records, cancellationToken).ConfigureAwait(false);
+        if (SecondaryEmbeddingGenerator is not null && records.Count > 0)
+            await CheckSecondaryVectorsStoredAsync(records[0].Id, cancellationToken).ConfigureAwait(false);
         _catalog.Add(movies); // batches add up: director filters know every indexed movie
         // Warm-ups are independent (reranker models, keyword index): side by side on a multi-core machine.
         // Counted before the warm-ups: a reranker that shares this generator embeds other texts (every movie field) through it.
@@ -138,6 +140,21 @@ public sealed partial class MovieIndexer
         var report = new IndexReport(movies.Count, embedded, movies.Count - embedded, dimensions, clock.Elapsed) { FromStore = fromStore };
         LogIndexed(_logger, report.Count, report.Embedded, report.FromCache, report.FromStore, report.Dimensions, report.Elapsed.TotalSeconds);
         return report;
+    }
+
+    /// <summary>
+    /// A collection whose definition lacks <see cref="Movie.SecondaryEmbedding"/> drops it without a word, and every
+    /// search would then fail; say so at indexing, where the fix is (the first model's vectors are stored either way).
+    /// </summary>
+    private async Task CheckSecondaryVectorsStoredAsync(int id, CancellationToken cancellationToken)
+    {
+        var stored = await _collection.GetAsync(id, new RecordRetrievalOptions { IncludeVectors = true }, cancellationToken).ConfigureAwait(false);
+        if (stored?.SecondaryEmbedding is { Length: > 0 }) return;
+        var model = SecondaryEmbeddingGenerator!.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "the second model";
+        throw new InvalidOperationException(
+            $"The collection '{_collection.Name}' does not store {nameof(Movie)}.{nameof(Movie.SecondaryEmbedding)}, which the first stage's second model ({model}) searches. " +
+            $"Create the collection with {nameof(MovieCollectionDefinition)}.{nameof(MovieCollectionDefinition.Create)}(dimensions, secondaryDimensions, …), " +
+            "or search with one model (LocalMovieSearchOptions.SecondaryEmbeddingModel = null).");
     }
 
     private static async Task EmbedAsync(

@@ -44,6 +44,21 @@ public sealed class SecondaryEmbeddingSearchTests
     }
 
     [Fact]
+    public async Task A_collection_that_cannot_store_the_second_vectors_is_named_at_indexing()
+    {
+        using var collection = new InMemoryVectorStoreCollection<int, Movie>("mine", new InMemoryCollectionOptions
+        {
+            Definition = MovieCollectionDefinition.Create(128),
+        });
+        var indexer = new MovieIndexer(collection, new HashingEmbeddingGenerator(128), new MovieCatalog()) { SecondaryEmbeddingGenerator = new OneWordModel() };
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => indexer.IndexAsync(MovieSearchFixture.SampleMovies));
+
+        Assert.Contains("'mine' does not store Movie.SecondaryEmbedding", error.Message);
+        Assert.Contains("one-word", error.Message);
+    }
+
+    [Fact]
     public void Fusing_rankings_needs_a_record_key()
     {
         using var collection = new InMemoryVectorStoreCollection<int, Movie>("movies", new InMemoryCollectionOptions
