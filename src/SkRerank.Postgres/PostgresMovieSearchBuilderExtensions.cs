@@ -58,15 +58,12 @@ public static class PostgresMovieSearchBuilderExtensions
         var metadata = generator.GetService<EmbeddingGeneratorMetadata>();
         // The collection embeds string search values without options; asymmetric models must see them as queries.
         var queryGenerator = new QueryEmbeddingGenerator(generator);
-        // A second first-stage model needs its own column (Movie.SecondaryEmbedding).
-        var secondary = services.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(MovieSearchBuilder.SecondaryServiceKey);
-        var secondaryDimensions = MovieSearchServiceCollectionExtensions.SecondaryEmbeddingDimensions(services);
+        // A second first-stage model has its own column (Movie.SecondaryEmbedding), in the definition and the recorded identity.
+        var secondary = MovieSearchServiceCollectionExtensions.ResolveSecondaryEmbeddingGenerator(services);
         var secondaryModel = secondary?.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
         var options = new PostgresCollectionOptions
         {
-            Definition = metadata?.DefaultModelDimensions is { } dimensions
-                ? MovieCollectionDefinition.Create(dimensions, secondaryDimensions, queryGenerator, secondary is null ? null : new QueryEmbeddingGenerator(secondary))
-                : null,
+            Definition = MovieSearchServiceCollectionExtensions.CollectionDefinition(services, generator, queryGenerator),
             EmbeddingGenerator = queryGenerator,
             // The recorded identity names the embedded fields and both models: vectors of another text are another model's.
             EmbeddingModelId = metadata?.DefaultModelId is { } modelId && (secondary is null || secondaryModel is not null)

@@ -28,7 +28,7 @@ internal sealed class QueryBenchmark
         _kernel = Kernel.CreateBuilder().Build();
         _kernel.Plugins.AddFromObject(new MovieSearchPlugin(_search), MovieSearchPlugin.PluginName);
         _searchMovies = _kernel.Plugins[MovieSearchPlugin.PluginName]["search_movies"];
-        var generators = new List<Microsoft.Extensions.AI.IEmbeddingGenerator?> { pipeline.EmbeddingGenerator };
+        var generators = new List<Microsoft.Extensions.AI.IEmbeddingGenerator?> { pipeline.EmbeddingGenerator, _search.SecondaryEmbeddingGenerator };
         if (pipeline.Reranker?.GetService<SignalFusionReranker>() is { } fusion)
             generators.AddRange(fusion.Signals.Select(s => s.Signal).OfType<EmbeddingSimilaritySignal>().Select(s => s.Generator));
         _queryCaches = generators.Select(g => g?.GetService(typeof(QueryEmbeddingCache)) as QueryEmbeddingCache)

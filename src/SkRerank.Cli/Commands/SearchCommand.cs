@@ -51,7 +51,7 @@ internal static class SearchCommand
                 context.Error.WriteLine($"Ready in {clock.Elapsed.TotalSeconds:0.0} s: {r.Count} movies, {r.Embedded} embedded, {r.FromCache} from cache (indexing {r.Elapsed.TotalSeconds:0.0} s).");
             if (QueryReadability.Notice(request.Query, pipeline.Catalog, EnglishWords.Value) is { } notice) context.Error.WriteLine(notice);
             if (result.GetValue(json)) SearchPrinter.WriteJson(context.Output, response);
-            else SearchPrinter.WriteTable(context.Output, response, pipeline.FirstStageName);
+            else SearchPrinter.WriteTable(context.Output, response, pipeline.FirstStageName, pipeline.FirstStageScore);
             trace?.Write(context.Error);
             return 0;
         }));

@@ -23,7 +23,7 @@ internal sealed record PipelineSettings
     public string? CacheDir { get; init; }
     /// <summary>--first-stage vector|hybrid.</summary>
     public string? FirstStage { get; init; }
-    /// <summary>--candidates K; <see langword="null"/> lets the pipeline choose (100 for the local reranker, 25 otherwise).</summary>
+    /// <summary>--candidates K; <see langword="null"/> lets the pipeline choose (150 for the local reranker, 25 otherwise).</summary>
     public int? Candidates { get; init; }
     /// <summary>--min-score.</summary>
     public double? MinScore { get; init; }

@@ -34,6 +34,8 @@ internal sealed class SearchPipeline : IAsyncDisposable
     public required MovieSearchService Search { get; init; }
     public required IndexReport IndexReport { get; init; }
     public required string FirstStageName { get; init; }
+    /// <summary>What a first-stage score is, for the table's header.</summary>
+    public required string FirstStageScore { get; init; }
     public IReranker? Reranker => Search.Reranker;
 
     /// <summary>
@@ -130,6 +132,9 @@ internal sealed class SearchPipeline : IAsyncDisposable
             FirstStageName = (search.Options.FirstStage == FirstStageMode.Hybrid ? "hybrid BM25 + " : "vector search, ")
                              + (modelId ?? settings.EffectiveEmbeddings)
                              + (secondModelId is null ? "" : " + " + secondModelId),
+            FirstStageScore = search.Options.FirstStage == FirstStageMode.Hybrid ? "dense + BM25 fused z-score"
+                : secondModelId is not null ? "the models' cosines fused by z-score"
+                : "cosine similarity",
         };
         pipeline._services = provider;
         pipeline._owned.AddRange(owned);

@@ -69,25 +69,22 @@ internal static class SearchPrinter
     internal const int MaxCandidatesShown = 25;
 
     /// <summary>Prints the search for a terminal of <see cref="TerminalWidth"/> columns.</summary>
-    public static void WriteTable(TextWriter writer, MovieSearchResponse response, string firstStageName) =>
-        WriteTable(writer, response, firstStageName, TerminalWidth());
+    public static void WriteTable(TextWriter writer, MovieSearchResponse response, string firstStageName, string firstStageScore) =>
+        WriteTable(writer, response, firstStageName, firstStageScore, TerminalWidth());
 
     /// <summary>
     /// Prints the candidates and the reranked results side by side when <paramref name="width"/> allows readable
     /// titles (100 columns and up), one after the other below that; no line is longer than <paramref name="width"/>.
     /// Every piece of text from the query or the data is neutralised (<see cref="TerminalText"/>).
     /// </summary>
-    public static void WriteTable(TextWriter writer, MovieSearchResponse response, string firstStageName, int width)
+    public static void WriteTable(TextWriter writer, MovieSearchResponse response, string firstStageName, string firstStageScore, int width)
     {
         width = Math.Max(MinWidth, width);
         static string Fit(string s, int w) => s.Length <= w ? s.PadRight(w) : s[..(w - 1)] + "…";
         string Title(Movie m) => TerminalText.Neutralize(m.Title);
 
         foreach (var line in Wrap($"Query: {TerminalText.Neutralize(response.Query)}", width)) writer.WriteLine(line);
-        var firstScore = firstStageName.StartsWith("hybrid", StringComparison.Ordinal)
-            ? "score = dense + BM25 fused z-score"
-            : firstStageName.Contains(" + ", StringComparison.Ordinal) ? "score = the models' cosines fused by z-score" : "score = cosine similarity";
-        foreach (var line in Wrap($"Stage 1: {firstStageName}; {response.Candidates.Count} candidates, {firstScore}", width)) writer.WriteLine(line);
+        foreach (var line in Wrap($"Stage 1: {firstStageName}; {response.Candidates.Count} candidates, score = {firstStageScore}", width)) writer.WriteLine(line);
         var secondHeader = response.Reranked
             ? $"Stage 2: {ModelNames.Reranker(response.Reranker)}; top {response.Results.Count}, score = {ModelNames.RelevanceLabel(response.Reranker)}"
             : $"Stage 2: not reranked{(response.RerankError is null ? "" : " (the reranker failed)")}; top {response.Results.Count} in first-stage order, score = stage 1's";

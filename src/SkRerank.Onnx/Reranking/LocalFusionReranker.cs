@@ -5,9 +5,9 @@ using SkRerank.Reranking;
 namespace SkRerank.Onnx.Reranking;
 
 /// <summary>
-/// The offline default reranker recipe: a <see cref="SignalFusionReranker"/> over evidence the first stage did not
-/// use — two embedding models reading every movie field (the first stage embeds title, overview and tagline only),
-/// BM25 with corpus statistics, and late interaction (MaxSim over all-MiniLM-L6-v2's token vectors), with one round of
+/// The offline default reranker recipe: a <see cref="SignalFusionReranker"/> that reads each candidate more closely than
+/// the first stage — two embedding models' cosines over every movie field, BM25 with corpus statistics, and late
+/// interaction (MaxSim over all-MiniLM-L6-v2's token vectors), each standardised over the candidates, with one round of
 /// pseudo-relevance feedback for the cosines. Weights were chosen on the dev queries (see README, "Relevance").
 /// </summary>
 public static class LocalFusionReranker

@@ -87,17 +87,24 @@ public static class MovieSearchServiceCollectionExtensions
         services.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(MovieSearchBuilder.SecondaryServiceKey);
 
     /// <summary>
-    /// The length of the second model's vectors, which a collection needs to store <see cref="Movie.SecondaryEmbedding"/>;
-    /// <see langword="null"/> without a second model.
+    /// The definition of a <see cref="Movie"/> collection for the movie search's models: <see cref="Movie.Embedding"/>
+    /// sized for the first model (the attribute's 384 when it does not say) and, with a second model,
+    /// <see cref="Movie.SecondaryEmbedding"/>; each embeds string search values as queries. <see langword="null"/> (the
+    /// attributes apply) when neither model adds anything. Both stores (in-memory, PostgreSQL) are created from it.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The second model does not say its dimensions.</exception>
-    internal static int? SecondaryEmbeddingDimensions(IServiceProvider services)
+    /// <exception cref="InvalidOperationException">The second model does not report its dimensions.</exception>
+    internal static VectorStoreCollectionDefinition? CollectionDefinition(
+        IServiceProvider services, IEmbeddingGenerator<string, Embedding<float>> generator, QueryEmbeddingGenerator queryGenerator)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        if (ResolveSecondaryEmbeddingGenerator(services) is not { } secondary) return null;
-        return secondary.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions
-            ?? throw new InvalidOperationException(
-                "The movie search's second embedding model does not report its dimensions (EmbeddingGeneratorMetadata.DefaultModelDimensions), so no collection can be sized for it.");
+        var dimensions = generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
+        var secondary = ResolveSecondaryEmbeddingGenerator(services);
+        if (dimensions is null && secondary is null) return null;
+        var secondaryDimensions = secondary is null ? (int?)null
+            : secondary.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions
+              ?? throw new InvalidOperationException(
+                  "The movie search's second embedding model does not report its dimensions (EmbeddingGeneratorMetadata.DefaultModelDimensions), so no collection can be sized for it.");
+        return MovieCollectionDefinition.Create(dimensions ?? Movie.DefaultDimensions, secondaryDimensions, queryGenerator,
+            secondary is null ? null : new QueryEmbeddingGenerator(secondary));
     }
 
     /// <summary>
@@ -124,15 +131,9 @@ public static class MovieSearchServiceCollectionExtensions
         var generator = ResolveEmbeddingGenerator(services);
         // The collection embeds string search values without options; asymmetric models must see them as queries.
         var queryGenerator = new QueryEmbeddingGenerator(generator);
-        var dimensions = generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
-        var secondaryDimensions = SecondaryEmbeddingDimensions(services);
-        var secondaryQueryGenerator = ResolveSecondaryEmbeddingGenerator(services) is { } secondary ? new QueryEmbeddingGenerator(secondary) : null;
         return new InMemoryVectorStoreCollection<int, Movie>("movies", new InMemoryCollectionOptions
         {
-            // Without known dimensions (and no second model), the attribute on Movie.Embedding (384, the offline models) applies.
-            Definition = dimensions is { } d ? MovieCollectionDefinition.Create(d, secondaryDimensions, queryGenerator, secondaryQueryGenerator)
-                : secondaryDimensions is not null ? MovieCollectionDefinition.Create(Movie.DefaultDimensions, secondaryDimensions, queryGenerator, secondaryQueryGenerator)
-                : null,
+            Definition = CollectionDefinition(services, generator, queryGenerator),
             EmbeddingGenerator = queryGenerator,
             // The hybrid first stage the README measures: BM25 fused by weighted z-score (see MovieSearchOptions.DefaultKeywordWeight).
             HybridFusion = HybridFusionMethod.WeightedZScore,

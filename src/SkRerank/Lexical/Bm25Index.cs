@@ -308,8 +308,7 @@ internal sealed class Bm25Index<TKey> : IDisposable where TKey : notnull
         }
     }
 
-    private static double Idf(int documentCount, int documentFrequency) =>
-        Math.Log(1 + (documentCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
+    private static double Idf(int documentCount, int documentFrequency) => InverseDocumentFrequency.Bm25(documentCount, documentFrequency);
 
     private double TermScore(double idf, int tf, int length, double averageLength)
     {

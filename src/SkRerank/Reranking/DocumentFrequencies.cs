@@ -22,10 +22,6 @@ internal sealed class DocumentFrequencies(Dictionary<int, int> counts, int docum
     /// <summary>Whether at least half the documents contain the token (stop words, punctuation).</summary>
     public bool IsCommon(int tokenId) => documents > 1 && 2 * counts.GetValueOrDefault(tokenId) >= documents;
 
-    /// <summary><c>ln(1 + (N − df + 0.5) / (df + 0.5))</c>: never negative, largest for tokens no document has.</summary>
-    public double InverseDocumentFrequency(int tokenId)
-    {
-        var df = counts.GetValueOrDefault(tokenId);
-        return Math.Log(1 + (documents - df + 0.5) / (df + 0.5));
-    }
+    /// <summary>BM25's inverse document frequency of the token (<see cref="Lexical.InverseDocumentFrequency.Bm25"/>).</summary>
+    public double InverseDocumentFrequency(int tokenId) => Lexical.InverseDocumentFrequency.Bm25(documents, counts.GetValueOrDefault(tokenId));
 }
